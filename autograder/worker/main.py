@@ -1,0 +1,352 @@
+"""The worker: the only process in which student code runs.
+
+Started by :mod:`autograder.isolation` as ``python -I -S main.py REQUEST_FD RESPONSE_FD CONFIG_JSON``.
+It imports the student's module from its path, answers ``ready`` with the functions it found, then serves
+requests one at a time: call a function (or a kept object), time repeated calls, keep or drop objects.
+Every value that leaves goes through :mod:`wire` (plain data only).
+
+What the grader learns from here is never trusted for the score: values are re-checked on the grader's
+side, and timings are taken with the grader's own clock around the request.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import inspect
+import io
+import json
+import os
+import sys
+import threading
+import traceback
+from typing import Any
+
+import wire  # the sibling module; this folder is on sys.path, the rest of the kit is not
+
+# Bound before any student code runs.
+_perf_counter = __import__("time").perf_counter
+
+CAPTURE_CHARS = 16_000
+
+
+class BoundedText(io.TextIOBase):
+    """A stdout/stderr replacement that keeps the first CAPTURE_CHARS characters and counts the rest."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.kept = 0
+        self.total = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:  # type: ignore[override]
+        text = str(text)
+        self.total += len(text)
+        room = CAPTURE_CHARS - self.kept
+        if room > 0:
+            self.parts.append(text[:room])
+            self.kept += min(room, len(text))
+        return len(text)
+
+    def take(self) -> dict:
+        out = {"text": "".join(self.parts), "total": self.total}
+        self.parts, self.kept, self.total = [], 0, 0
+        return out
+
+
+class Worker:
+    def __init__(self, request_fd: int, response_fd: int, config: dict) -> None:
+        self.rfd = request_fd
+        self.wfd = response_fd
+        self.config = config
+        self.module: Any = None
+        self.objects: dict[int, Any] = {}
+        self.next_id = 1
+        self.capture = BoundedText()
+        self.submission = os.path.realpath(config["submission"])
+
+    # --- student module -------------------------------------------------------------------------------
+
+    def load(self) -> dict:
+        path = self.config["submission"]
+        name = self.config.get("module_name", "submission")
+        try:
+            spec = importlib.util.spec_from_file_location(name, path)
+            if spec is None or spec.loader is None:
+                raise ImportError(f"cannot load {path}")
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module
+            spec.loader.exec_module(module)
+        except BaseException as exc:  # noqa: BLE001 - student code may raise anything, even SystemExit
+            return {"op": "ready", "import_error": self.describe(exc), "functions": {}}
+        self.module = module
+        functions = {}
+        for attr, value in vars(module).items():
+            if attr.startswith("_") or not callable(value):
+                continue
+            try:
+                functions[attr] = str(inspect.signature(value))
+            except (TypeError, ValueError):
+                functions[attr] = None
+        return {"op": "ready", "import_error": None, "functions": functions}
+
+    def describe(self, exc: BaseException) -> dict:
+        """The exception, with only the traceback frames that belong to the student's file."""
+        frames = []
+        for frame in traceback.extract_tb(exc.__traceback__):
+            if os.path.realpath(frame.filename) == self.submission:
+                frames.append(
+                    {"line": frame.lineno, "function": frame.name, "code": (frame.line or "").strip()}
+                )
+        detail: dict = {"type": type(exc).__name__, "message": _safe_str(exc), "frames": frames}
+        if isinstance(exc, SyntaxError):
+            detail["line"] = exc.lineno
+            detail["offset"] = exc.offset
+            detail["text"] = (exc.text or "").rstrip()
+        if isinstance(exc, SystemExit):
+            detail["message"] = f"exit code {_safe_str(exc.code)}"
+        return detail
+
+    # --- requests -------------------------------------------------------------------------------------
+
+    def resolve(self, value: Any) -> Any:
+        """Replace callbacks and handles in decoded arguments by live objects."""
+        t = type(value)
+        if t is wire.Callback:
+            return self.make_callback(value.ident)
+        if t is wire.Handle:
+            if value.ident not in self.objects:
+                raise LookupError(f"unknown object handle {value.ident}")
+            return self.objects[value.ident]
+        if t is list:
+            return [self.resolve(v) for v in value]
+        if t is tuple:
+            return tuple(self.resolve(v) for v in value)
+        if t is dict:
+            return {k: self.resolve(v) for k, v in value.items()}
+        return value
+
+    def make_callback(self, ident: int):
+        worker = self
+
+        def callback(*args: Any) -> Any:
+            wire.write_frame(worker.wfd, {"op": "callback", "id": ident, "args": list(args)})
+            reply = wire.read_frame(worker.rfd)
+            if reply.get("op") == "callback_error":
+                raise RuntimeError(str(reply.get("message")))
+            return reply.get("value")
+
+        callback.__name__ = f"grader_function_{ident}"
+        return callback
+
+    def target(self, request: dict) -> Any:
+        handle = request.get("handle")
+        if handle is not None:
+            obj = self.objects[handle]
+            method = request.get("method")
+            return getattr(obj, method) if method else obj
+        name = request["function"]
+        if self.module is None:
+            raise RuntimeError("the submission could not be imported")
+        return getattr(self.module, name)
+
+    def serve(self) -> None:
+        sys.stdout = sys.stderr = self.capture
+        wire.write_frame(self.wfd, self.load())
+        preload = self.config.get("preload", [])
+        if preload:  # e.g. torch: import it in the background while the first tests run
+            # A short GIL switch interval keeps requests answered quickly while the import runs.
+            sys.setswitchinterval(0.0002)
+            threading.Thread(target=_quiet_import, args=(preload,), daemon=True).start()
+        while True:
+            try:
+                request = wire.read_frame(self.rfd)
+            except EOFError:
+                return
+            op = request.get("op")
+            try:
+                if op == "call":
+                    reply = self.call(request)
+                elif op == "repeat":
+                    reply = self.repeat(request)
+                elif op == "keep":
+                    reply = {"op": "result", "value": self.keep(self.resolve(request["value"]))}
+                elif op == "drop":
+                    for ident in request.get("ids", []):
+                        self.objects.pop(ident, None)
+                    reply = {"op": "result", "value": None}
+                else:
+                    reply = {"op": "protocol_error", "message": f"unknown op {op!r}"}
+            except BaseException as exc:  # noqa: BLE001
+                reply = {"op": "error", "error": self.describe(exc)}
+            reply["output"] = self.capture.take()
+            try:
+                wire.write_frame(self.wfd, reply)
+            except wire.WireError as exc:
+                wire.write_frame(
+                    self.wfd,
+                    {"op": "error", "error": {"type": "WireError", "message": str(exc), "frames": []},
+                     "output": reply["output"]},
+                )
+
+    def keep(self, value: Any) -> wire.Handle:
+        ident = self.next_id
+        self.next_id += 1
+        self.objects[ident] = value
+        return wire.Handle(ident)
+
+    def call(self, request: dict) -> dict:
+        fn = self.target(request)
+        args = self.resolve(request.get("args", []))
+        kwargs = self.resolve(request.get("kwargs", {}))
+        snapshots = _snapshot(args, kwargs) if request.get("check_mutation", True) else None
+        with _Tripwires(request.get("forbidden", [])) as trip:
+            result = fn(*args, **kwargs)
+        reply: dict = {"op": "result", "forbidden_hits": trip.hits}
+        if snapshots is not None:
+            reply["mutated"] = _mutated(snapshots, args, kwargs)
+        _sync(request.get("sync"))
+        reply["value"] = self.keep(result) if request.get("keep") else result
+        return reply
+
+    def repeat(self, request: dict) -> dict:
+        """Call the target ``warmup + repeat`` times on kept inputs; the grader times this request."""
+        fn = self.target(request)
+        args = self.resolve(request.get("args", []))
+        kwargs = self.resolve(request.get("kwargs", {}))
+        sync = request.get("sync")
+        for _ in range(int(request.get("warmup", 1))):
+            fn(*args, **kwargs)
+        _sync(sync)
+        times = []
+        for _ in range(int(request.get("repeat", 3))):
+            start = _perf_counter()
+            fn(*args, **kwargs)
+            _sync(sync)
+            times.append(_perf_counter() - start)
+        return {"op": "result", "value": times}
+
+
+def _quiet_import(names: list[str]) -> None:
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except BaseException:  # noqa: BLE001 - the student's own import will report the problem
+            pass
+    sys.setswitchinterval(0.005)
+
+
+def _safe_str(value: Any) -> str:
+    try:
+        text = str(value)
+    except BaseException:  # noqa: BLE001
+        text = "<unprintable>"
+    return text[:2000]
+
+
+def _sync(device: Any) -> None:
+    if device and str(device).startswith("cuda") and "torch" in sys.modules:
+        sys.modules["torch"].cuda.synchronize()
+
+
+def _snapshot(args: Any, kwargs: Any) -> list:
+    """Copies of every array or tensor in the arguments, to detect in-place modification."""
+    out: list = []
+    for where, value in _leaves(("args", args), ("kwargs", kwargs)):
+        if type(value).__module__ == "numpy" and type(value).__name__ == "ndarray":
+            out.append((where, value, value.copy()))
+        elif type(value).__module__ == "torch" and type(value).__name__ in ("Tensor", "Parameter"):
+            out.append((where, value, value.detach().clone()))
+    return out
+
+
+def _mutated(snapshots: list, args: Any, kwargs: Any) -> list[str]:
+    changed = []
+    for where, value, before in snapshots:
+        if type(before).__module__ == "numpy":
+            same = value.shape == before.shape and bool(
+                ((value == before) | ((value != value) & (before != before))).all()
+            )
+        else:
+            import torch
+
+            same = value.shape == before.shape and bool(torch.equal(value.detach(), before))
+        if not same:
+            changed.append(where)
+    return changed
+
+
+def _leaves(*roots: tuple[str, Any]):
+    stack = list(roots)
+    while stack:
+        where, value = stack.pop()
+        if type(value) in (list, tuple):
+            stack.extend((f"{where}[{i}]", v) for i, v in enumerate(value))
+        elif type(value) is dict:
+            stack.extend((f"{where}[{k!r}]", v) for k, v in value.items())
+        else:
+            yield where, value
+
+
+class _Tripwires:
+    """Temporarily replaces forbidden functions (dotted names) with ones that record the call and raise."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+        self.hits: list[str] = []
+        self.saved: list[tuple[Any, str, Any]] = []
+
+    def __enter__(self) -> _Tripwires:
+        for dotted in self.names:
+            module_name, _, attr = dotted.rpartition(".")
+            owner = _lookup(module_name)
+            if owner is None or not hasattr(owner, attr):
+                continue
+            self.saved.append((owner, attr, getattr(owner, attr)))
+            setattr(owner, attr, self._wire(dotted))
+        return self
+
+    def _wire(self, dotted: str):
+        hits = self.hits
+
+        def forbidden(*args: Any, **kwargs: Any) -> Any:
+            hits.append(dotted)
+            raise ForbiddenCall(f"{dotted} may not be used in this exercise")
+
+        return forbidden
+
+    def __exit__(self, *exc: Any) -> None:
+        for owner, attr, original in reversed(self.saved):
+            setattr(owner, attr, original)
+
+
+class ForbiddenCall(Exception):
+    pass
+
+
+def _lookup(dotted: str) -> Any:
+    """The object at a dotted path whose first part is an already-imported module (never imports)."""
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        module = sys.modules.get(".".join(parts[:cut]))
+        if module is not None:
+            obj = module
+            for part in parts[cut:]:
+                obj = getattr(obj, part, None)
+                if obj is None:
+                    return None
+            return obj
+    return None
+
+
+def main() -> None:
+    request_fd, response_fd = int(sys.argv[1]), int(sys.argv[2])
+    config = json.loads(sys.argv[3])
+    sys.path[:0] = config.get("sys_path", [])
+    sys.setrecursionlimit(max(1000, int(config.get("recursion_limit", 3000))))
+    Worker(request_fd, response_fd, config).serve()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,309 @@
+"""The wire format between the grading process and the worker: plain data only, never pickle.
+
+A message is one frame: an 8-byte big-endian length, a UTF-8 JSON header, then the raw bytes of every
+array it carries. Values are encoded into a JSON tree in which arrays and tensors are replaced by
+descriptors pointing into the binary part. The decoder trusts nothing: it accepts only the exact types
+below, checks every dtype, shape and byte count, and limits depth, item count and total size.
+
+Allowed values: ``None``, ``bool``, ``int``, ``float``, ``str``, ``list``, ``tuple``, ``dict`` (str or int
+keys), ``numpy.ndarray`` of a numeric or bool dtype (exact type, no subclasses), numpy scalars (sent as
+0-d arrays), and ``torch.Tensor`` (dense, exact type; sent as its CPU data plus its device and dtype).
+Two markers exist for the protocol itself: callbacks into the grading process and handles to objects
+kept in the worker.
+
+This module is imported by the worker (untrusted side) and by the grader (trusted side); it imports only
+the standard library and numpy, and torch only when a tensor is actually encoded or decoded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import struct
+import sys
+from typing import Any
+
+import numpy as np
+
+MAX_HEADER_BYTES = 32 * 1024 * 1024
+MAX_DEPTH = 32
+MAX_ITEMS = 1_000_000
+DEFAULT_MAX_BYTES = 1024 * 1024 * 1024  # 1 GiB of array data per message
+
+_ALLOWED_DTYPES = {
+    np.dtype(name).str
+    for name in (
+        "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+        "float16", "float32", "float64", "complex64", "complex128",
+    )
+}
+_TORCH_DTYPES = {
+    "bool", "uint8", "int8", "int16", "int32", "int64",
+    "float16", "bfloat16", "float32", "float64", "complex64", "complex128",
+}
+_DEVICE_RE = re.compile(r"^(cpu|cuda(:\d{1,2})?|mps(:\d)?)$")
+
+
+class WireError(ValueError):
+    """A value that may not cross the boundary, or a frame that is malformed."""
+
+
+class Callback:
+    """Marks a callable of the grader that the worker may call back (e.g. ``f`` in numerical_gradient)."""
+
+    def __init__(self, ident: int) -> None:
+        self.ident = ident
+
+
+class Handle:
+    """Names an object that stays in the worker (a trained model, an uploaded input)."""
+
+    def __init__(self, ident: int) -> None:
+        self.ident = ident
+
+    def __repr__(self) -> str:
+        return f"Handle({self.ident})"
+
+
+def _type_name(value: Any) -> str:
+    t = type(value)
+    return f"{t.__module__}.{t.__qualname__}" if t.__module__ != "builtins" else t.__qualname__
+
+
+class _Encoder:
+    def __init__(self, callbacks: dict[int, Any] | None = None, handles: dict[int, Any] | None = None):
+        self.buffers: list[bytes] = []
+        self.items = 0
+        self.callbacks = callbacks  # id(obj) -> Callback, grader side only
+        self.handles = handles
+
+    def encode(self, value: Any, depth: int = 0) -> Any:
+        self.items += 1
+        if depth > MAX_DEPTH:
+            raise WireError(f"value is nested more than {MAX_DEPTH} levels deep")
+        if self.items > MAX_ITEMS:
+            raise WireError(f"value has more than {MAX_ITEMS} items")
+        t = type(value)
+        if value is None or t in (bool, int, str):
+            return value
+        if t is float:
+            if value != value or value in (float("inf"), float("-inf")):
+                return {"$": "float", "v": repr(value)}
+            return value
+        if t is list:
+            return [self.encode(v, depth + 1) for v in value]
+        if t is tuple:
+            return {"$": "tuple", "items": [self.encode(v, depth + 1) for v in value]}
+        if t is dict:
+            items = []
+            for k, v in value.items():
+                if type(k) not in (str, int):
+                    raise WireError(f"dict keys must be str or int, got {_type_name(k)}")
+                items.append([k, self.encode(v, depth + 1)])
+            return {"$": "dict", "items": items}
+        if t is np.ndarray:
+            return self._array(value)
+        if isinstance(value, np.generic) and t.__module__ == "numpy":
+            return self._array(np.asarray(value))
+        if t is Callback:
+            return {"$": "callback", "id": value.ident}
+        if t is Handle:
+            return {"$": "handle", "id": value.ident}
+        if t.__module__ == "torch" and t.__name__ in ("Tensor", "Parameter"):
+            return self._tensor(value)
+        if isinstance(value, np.ndarray):
+            raise WireError(
+                f"returned an ndarray subclass ({_type_name(value)}); return a plain numpy.ndarray"
+            )
+        raise WireError(
+            f"cannot pass a value of type {_type_name(value)}; use numpy arrays, torch tensors, numbers, "
+            "strings, or tuples/lists/dicts of them"
+        )
+
+    def _array(self, arr: np.ndarray) -> dict:
+        if arr.dtype.str not in _ALLOWED_DTYPES:
+            raise WireError(f"array has unsupported dtype {arr.dtype}; use a numeric or bool dtype")
+        data = np.ascontiguousarray(arr).tobytes()
+        self.buffers.append(data)
+        return {"$": "ndarray", "dtype": arr.dtype.str, "shape": list(arr.shape), "buf": len(self.buffers) - 1}
+
+    def _tensor(self, tensor: Any) -> dict:
+        import torch
+
+        if tensor.layout != torch.strided:
+            raise WireError(f"tensor has layout {tensor.layout}; return a dense (strided) tensor")
+        dtype = str(tensor.dtype).removeprefix("torch.")
+        if dtype not in _TORCH_DTYPES:
+            raise WireError(f"tensor has unsupported dtype {tensor.dtype}")
+        data = tensor.detach()
+        if data.device.type != "cpu":
+            data = data.cpu()
+        if dtype == "bfloat16":
+            data = data.float()
+        arr = data.contiguous().numpy()
+        self.buffers.append(arr.tobytes())
+        return {
+            "$": "tensor", "dtype": dtype, "np_dtype": arr.dtype.str, "shape": list(arr.shape),
+            "device": str(tensor.device), "requires_grad": bool(tensor.requires_grad), "buf": len(self.buffers) - 1,
+        }
+
+
+def encode_message(message: dict) -> bytes:
+    """Encode one protocol message (a dict whose values may hold arrays) into a frame."""
+    enc = _Encoder()
+    body = {k: enc.encode(v) for k, v in message.items()}
+    header = json.dumps({"body": body, "buffers": [len(b) for b in enc.buffers]}, allow_nan=False).encode()
+    return struct.pack("!Q", len(header)) + header + b"".join(enc.buffers)
+
+
+class _Decoder:
+    def __init__(self, buffers: list[memoryview], torch_ok: bool):
+        self.buffers = buffers
+        self.used: set[int] = set()
+        self.items = 0
+        self.torch_ok = torch_ok
+
+    def decode(self, node: Any, depth: int = 0) -> Any:
+        self.items += 1
+        if depth > MAX_DEPTH or self.items > MAX_ITEMS:
+            raise WireError("value is nested too deeply or has too many items")
+        t = type(node)
+        if node is None or t in (bool, int, float, str):
+            return node
+        if t is list:
+            return [self.decode(v, depth + 1) for v in node]
+        if t is not dict:
+            raise WireError(f"malformed frame: unexpected {t.__name__}")
+        kind = node.get("$")
+        if kind == "tuple":
+            return tuple(self.decode(v, depth + 1) for v in _list(node, "items"))
+        if kind == "dict":
+            out = {}
+            for pair in _list(node, "items"):
+                if type(pair) is not list or len(pair) != 2 or type(pair[0]) not in (str, int):
+                    raise WireError("malformed dict entry")
+                out[pair[0]] = self.decode(pair[1], depth + 1)
+            return out
+        if kind == "float":
+            text = node.get("v")
+            if text not in ("nan", "inf", "-inf"):
+                raise WireError("malformed float")
+            return float(text)
+        if kind == "ndarray":
+            return self._array(node, node.get("dtype"))
+        if kind == "tensor":
+            return self._tensor(node)
+        if kind == "callback":
+            return Callback(_int(node, "id"))
+        if kind == "handle":
+            return Handle(_int(node, "id"))
+        raise WireError(f"malformed frame: unknown kind {kind!r}")
+
+    def _array(self, node: dict, dtype_str: Any) -> np.ndarray:
+        if dtype_str not in _ALLOWED_DTYPES:
+            raise WireError(f"array dtype {dtype_str!r} is not allowed")
+        shape = _list(node, "shape")
+        if not all(type(s) is int and s >= 0 for s in shape) or len(shape) > 32:
+            raise WireError("malformed array shape")
+        index = _int(node, "buf")
+        if not 0 <= index < len(self.buffers) or index in self.used:
+            raise WireError("malformed array buffer reference")
+        self.used.add(index)
+        dtype = np.dtype(dtype_str)
+        count = 1
+        for s in shape:
+            count *= s
+        buf = self.buffers[index]
+        if count * dtype.itemsize != len(buf):
+            raise WireError("array byte count does not match its shape")
+        # A fresh, writeable, plain ndarray that owns its memory.
+        return np.frombuffer(buf, dtype=dtype).reshape(shape).copy()
+
+    def _tensor(self, node: dict) -> Any:
+        if not self.torch_ok:
+            raise WireError("tensors are not accepted here")
+        import torch
+
+        dtype = node.get("dtype")
+        device = node.get("device")
+        if dtype not in _TORCH_DTYPES or type(device) is not str or not _DEVICE_RE.match(device):
+            raise WireError("malformed tensor descriptor")
+        arr = self._array(node, node.get("np_dtype"))
+        tensor = torch.from_numpy(arr).to(getattr(torch, dtype))
+        if device != "cpu":
+            tensor = tensor.to(device)
+        if node.get("requires_grad") is True and tensor.is_floating_point():
+            tensor.requires_grad_(True)
+        return tensor
+
+
+def _list(node: dict, key: str) -> list:
+    value = node.get(key)
+    if type(value) is not list:
+        raise WireError(f"malformed frame: {key} is not a list")
+    return value
+
+
+def _int(node: dict, key: str) -> int:
+    value = node.get(key)
+    if type(value) is not int:
+        raise WireError(f"malformed frame: {key} is not an int")
+    return value
+
+
+def decode_message(header: bytes, payload: bytes, torch_ok: bool = True) -> dict:
+    """Decode a frame's header and binary payload back into a message dict (validating everything)."""
+    try:
+        meta = json.loads(header.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise WireError(f"malformed frame header: {exc}") from None
+    if type(meta) is not dict or type(meta.get("body")) is not dict:
+        raise WireError("malformed frame header")
+    sizes = _list(meta, "buffers")
+    if not all(type(s) is int and s >= 0 for s in sizes) or sum(sizes) != len(payload):
+        raise WireError("frame payload size does not match its header")
+    view = memoryview(payload)
+    buffers, offset = [], 0
+    for size in sizes:
+        buffers.append(view[offset : offset + size])
+        offset += size
+    decoder = _Decoder(buffers, torch_ok)
+    return {str(k): decoder.decode(v) for k, v in meta["body"].items()}
+
+
+# --- blocking frame I/O over file descriptors (the worker side; the grader uses its own, with timeouts) ---
+
+
+def read_exact(fd: int, n: int) -> bytes:
+    chunks, remaining = [], n
+    while remaining:
+        chunk = os.read(fd, min(remaining, 1 << 20))
+        if not chunk:
+            raise EOFError("the other side closed the channel")
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+def read_frame(fd: int, max_bytes: int = DEFAULT_MAX_BYTES) -> dict:
+    (header_len,) = struct.unpack("!Q", read_exact(fd, 8))
+    if header_len > MAX_HEADER_BYTES:
+        raise WireError("frame header too large")
+    header = read_exact(fd, header_len)
+    sizes = json.loads(header).get("buffers", [])
+    total = sum(s for s in sizes if type(s) is int)
+    if total > max_bytes:
+        raise WireError("frame too large")
+    return decode_message(header, read_exact(fd, total), torch_ok="torch" in sys.modules or _has_tensor(header))
+
+
+def _has_tensor(header: bytes) -> bool:
+    return b'"$": "tensor"' in header
+
+
+def write_frame(fd: int, message: dict) -> None:
+    data = memoryview(encode_message(message))
+    while data:
+        written = os.write(fd, data)
+        data = data[written:]
