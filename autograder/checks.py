@@ -350,3 +350,15 @@ def forbidden_names(source: str, function: str, names: Iterable[str]) -> list[st
             elif isinstance(node, ast.alias) and node.name.split(".")[-1] in wanted:
                 found.add(node.name.split(".")[-1])
     return sorted(found)
+
+
+def not_using(source: str, function: str, names: Iterable[str], *, why: str = "") -> None:
+    """Fail when the submission's ``function`` (or a module-level import) names a forbidden function.
+
+    Use together with ``with student.forbidding("numpy.linalg.matrix_rank"): ...``, which catches calls
+    made at run time however they are spelled.
+    """
+    found = forbidden_names(source, function, names)
+    if found:
+        reason = f" ({why})" if why else ""
+        fail(f"{function} uses {', '.join(found)}, which this exercise forbids{reason}")

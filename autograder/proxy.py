@@ -226,6 +226,7 @@ class Remote:
 
 
 def _is_data(value: Any) -> bool:
+    """Values the wire carries itself (arrays, tensors, generators, models), not as callbacks."""
     module = type(value).__module__
     return module.startswith(("numpy", "torch"))
 

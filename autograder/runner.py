@@ -63,6 +63,14 @@ class Context:
         return self._device
 
     @property
+    def source(self) -> str:
+        """The submission's source text, read (never executed) here: for static rules such as forbidden calls."""
+        try:
+            return Path(self.student._worker.submission).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+
+    @property
     def ref(self) -> ModuleType:
         if self._ref is None:
             self._ref = load_reference(self.lecture.number)

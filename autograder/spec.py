@@ -17,7 +17,11 @@ A test function asks for what it needs by parameter name:
 - ``rng``: a ``numpy.random.Generator`` seeded from the test's name (the same inputs on every run);
 - ``ref``: the reference solution module, imported in the grading process (trusted side);
 - ``device``: the torch device string chosen for [device] tasks (``"cpu"`` or ``"cuda"``);
-- ``timing``: a :class:`autograder.timing.TimingRecorder` for [device] tasks.
+- ``timing``: a :class:`autograder.timing.TimingRecorder` for [device] tasks;
+- ``source``: the submission's source text (read, never run, by the grader) for static rules, e.g.
+  ``checks.forbidden_names(source, "matrix_rank", ["matrix_rank"])``.
+
+Heavy imports (torch) go inside the test functions, so that listing lectures stays fast.
 
 Hidden tests (``hidden=True``) run only with ``grade --hidden``; they also sit between
 ``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS`` lines so a release can strip them from the source.

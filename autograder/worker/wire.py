@@ -9,7 +9,9 @@ Allowed values: ``None``, ``bool``, ``int``, ``float``, ``str``, ``list``, ``tup
 keys), ``numpy.ndarray`` of a numeric or bool dtype (exact type, no subclasses), numpy scalars (sent as
 0-d arrays), and ``torch.Tensor`` (dense, exact type; sent as its CPU data plus its device and dtype).
 Two markers exist for the protocol itself: callbacks into the grading process and handles to objects
-kept in the worker.
+kept in the worker. Two more carry grader-made inputs that are not plain data: a
+``numpy.random.Generator`` (PCG64, sent as its state) and a small ``torch.nn.Sequential`` model (sent as
+an allow-listed layer description plus its state dict, rebuilt on the other side).
 
 This module is imported by the worker (untrusted side) and by the grader (trusted side); it imports only
 the standard library and numpy, and torch only when a tensor is actually encoded or decoded.
@@ -106,12 +108,20 @@ class _Encoder:
             return self._array(value)
         if isinstance(value, np.generic) and t.__module__ == "numpy":
             return self._array(np.asarray(value))
+        if t is np.random.Generator:
+            state = value.bit_generator.state
+            if state.get("bit_generator") != "PCG64":
+                raise WireError("only numpy Generators with the PCG64 bit generator can be passed")
+            return {"$": "rng", "state": self.encode(state, depth + 1)}
         if t is Callback:
             return {"$": "callback", "id": value.ident}
         if t is Handle:
             return {"$": "handle", "id": value.ident}
         if t.__module__ == "torch" and t.__name__ in ("Tensor", "Parameter"):
             return self._tensor(value)
+        if t.__module__ == "torch.nn.modules.container" and t.__name__ == "Sequential":
+            return {"$": "model", "layers": self.encode(describe_sequential(value), depth + 1),
+                    "state": self.encode(dict(value.state_dict()), depth + 1)}
         if isinstance(value, np.ndarray):
             raise WireError(
                 f"returned an ndarray subclass ({_type_name(value)}); return a plain numpy.ndarray"
@@ -158,8 +168,9 @@ def encode_message(message: dict) -> bytes:
 
 
 class _Decoder:
-    def __init__(self, buffers: list[memoryview], torch_ok: bool):
+    def __init__(self, buffers: list[memoryview], torch_ok: bool, models_ok: bool = False):
         self.buffers = buffers
+        self.models_ok = models_ok
         self.used: set[int] = set()
         self.items = 0
         self.torch_ok = torch_ok
@@ -194,6 +205,22 @@ class _Decoder:
             return self._array(node, node.get("dtype"))
         if kind == "tensor":
             return self._tensor(node)
+        if kind == "rng":
+            state = self.decode(node.get("state"), depth + 1)
+            if type(state) is not dict or state.get("bit_generator") != "PCG64":
+                raise WireError("malformed generator state")
+            generator = np.random.Generator(np.random.PCG64())
+            try:
+                generator.bit_generator.state = state
+            except (TypeError, ValueError, KeyError) as exc:
+                raise WireError(f"malformed generator state: {exc}") from None
+            return generator
+        if kind == "model":
+            if not self.models_ok:
+                raise WireError("models are not accepted here")
+            layers = self.decode(node.get("layers"), depth + 1)
+            state = self.decode(node.get("state"), depth + 1)
+            return build_sequential(layers, state)
         if kind == "callback":
             return Callback(_int(node, "id"))
         if kind == "handle":
@@ -252,8 +279,11 @@ def _int(node: dict, key: str) -> int:
     return value
 
 
-def decode_message(header: bytes, payload: bytes, torch_ok: bool = True) -> dict:
-    """Decode a frame's header and binary payload back into a message dict (validating everything)."""
+def decode_message(header: bytes, payload: bytes, torch_ok: bool = True, models_ok: bool = False) -> dict:
+    """Decode a frame's header and binary payload back into a message dict (validating everything).
+
+    ``models_ok`` is set only on the worker's side: the grader never builds a model the worker sent.
+    """
     try:
         meta = json.loads(header.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -268,8 +298,67 @@ def decode_message(header: bytes, payload: bytes, torch_ok: bool = True) -> dict
     for size in sizes:
         buffers.append(view[offset : offset + size])
         offset += size
-    decoder = _Decoder(buffers, torch_ok)
+    decoder = _Decoder(buffers, torch_ok, models_ok)
     return {str(k): decoder.decode(v) for k, v in meta["body"].items()}
+
+
+# --- small torch models passed as inputs (e.g. the CNN whose saliency a student computes) ---------------
+
+# Layer class -> the constructor arguments read back from an instance. Nothing else can be rebuilt.
+_LAYERS: dict[str, tuple[str, ...]] = {
+    "Linear": ("in_features", "out_features", "bias"),
+    "Conv2d": ("in_channels", "out_channels", "kernel_size", "stride", "padding", "bias"),
+    "ReLU": (),
+    "Sigmoid": (),
+    "Tanh": (),
+    "Flatten": ("start_dim", "end_dim"),
+    "MaxPool2d": ("kernel_size", "stride"),
+    "AvgPool2d": ("kernel_size", "stride"),
+    "AdaptiveAvgPool2d": ("output_size",),
+    "Identity": (),
+}
+
+
+def describe_sequential(model: Any) -> list:
+    """``[[class name, {argument: value}], ...]`` for a ``torch.nn.Sequential`` of allow-listed layers."""
+    layers = []
+    for layer in model:
+        name = type(layer).__name__
+        if name not in _LAYERS or type(layer).__module__.split(".")[:3] != ["torch", "nn", "modules"]:
+            raise WireError(f"layer {name} cannot be passed to the worker")
+        args = {}
+        for arg in _LAYERS[name]:
+            value = getattr(layer, arg)
+            if arg == "bias":
+                value = value is not None
+            args[arg] = list(value) if isinstance(value, tuple) else value
+        layers.append([name, args])
+    return layers
+
+
+def build_sequential(layers: Any, state: Any) -> Any:
+    import torch
+
+    if type(layers) is not list or type(state) is not dict:
+        raise WireError("malformed model")
+    modules = []
+    for entry in layers:
+        if type(entry) is not list or len(entry) != 2 or entry[0] not in _LAYERS or type(entry[1]) is not dict:
+            raise WireError("malformed model layer")
+        name, args = entry
+        if set(args) - set(_LAYERS[name]) or not all(type(v) in (int, bool, list) for v in args.values()):
+            raise WireError(f"malformed arguments for layer {name}")
+        clean = {k: tuple(v) if type(v) is list else v for k, v in args.items()}
+        modules.append(getattr(torch.nn, name)(**clean))
+    model = torch.nn.Sequential(*modules)
+    try:
+        model.load_state_dict(state)
+    except (RuntimeError, TypeError) as exc:
+        raise WireError(f"malformed model state: {exc}") from None
+    devices = {t.device for t in state.values()}
+    if len(devices) == 1:
+        model = model.to(devices.pop())
+    return model.eval()
 
 
 # --- blocking frame I/O over file descriptors (the worker side; the grader uses its own, with timeouts) ---
@@ -295,7 +384,8 @@ def read_frame(fd: int, max_bytes: int = DEFAULT_MAX_BYTES) -> dict:
     total = sum(s for s in sizes if type(s) is int)
     if total > max_bytes:
         raise WireError("frame too large")
-    return decode_message(header, read_exact(fd, total), torch_ok="torch" in sys.modules or _has_tensor(header))
+    return decode_message(header, read_exact(fd, total), torch_ok="torch" in sys.modules or _has_tensor(header),
+                          models_ok=True)
 
 
 def _has_tensor(header: bytes) -> bool:

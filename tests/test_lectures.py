@@ -1,0 +1,59 @@
+"""Every lecture: the reference scores full marks, the stubs import and score zero, each realistic bug
+loses points on its own exercise only, and differently written correct versions score full marks.
+
+A lecture takes part once it has ``solutions/lectureNN.py``, ``autograder/lectures/lectureNN.py`` and
+``tests/variants/lectureNN.py`` (its ``BUGGY`` and ``CORRECT`` variants).
+"""
+
+import importlib
+
+import pytest
+from harness import assert_full_marks, assert_loses_only, grade_bug, grade_source, reference_result, variant_source
+
+from autograder import paths, registry, runner
+
+LECTURES = [n for n in registry.available() if (paths.ROOT / "tests" / "variants" / f"lecture{n:02d}.py").exists()]
+
+
+def _variants(number):
+    return importlib.import_module(f"variants.lecture{number:02d}")
+
+
+def _cases(kind):
+    return [
+        pytest.param(n, name, id=f"lecture{n:02d}-{name}")
+        for n in LECTURES
+        for name in sorted(getattr(_variants(n), kind))
+    ]
+
+
+@pytest.mark.parametrize("number", LECTURES, ids=lambda n: f"lecture{n:02d}")
+def test_reference_scores_full_marks_on_public_and_hidden_tests(number):
+    result = reference_result(number)
+    assert_full_marks(result)
+    lecture = registry.load(number)
+    for exercise in lecture.exercises.values():
+        assert any(t.hidden for t in exercise.tests), f"{exercise.name} has no hidden test"
+        assert any(not t.hidden for t in exercise.tests), f"{exercise.name} has no public test"
+        assert exercise.max_points(hidden=False) > 0, f"{exercise.name} has no public points"
+
+
+@pytest.mark.parametrize("number", LECTURES, ids=lambda n: f"lecture{n:02d}")
+def test_stubs_import_cleanly_and_score_zero(number):
+    result = runner.grade(number, paths.assignment_path(number), runner.GradeOptions(hidden=True))
+    assert result.score == 0
+    for test in result.tests():
+        assert test.status == "not_implemented", (test.exercise, test.name, test.message)
+        assert test.message == "not implemented yet"
+
+
+@pytest.mark.parametrize("number,name", _cases("BUGGY"))
+def test_buggy_implementation_loses_points_on_its_own_exercise_only(tmp_path, number, name):
+    exercise, source = _variants(number).BUGGY[name]
+    assert_loses_only(grade_bug(tmp_path, number, exercise, source), exercise)
+
+
+@pytest.mark.parametrize("number,name", _cases("CORRECT"))
+def test_differently_written_correct_implementation_scores_full_marks(tmp_path, number, name):
+    result = grade_source(tmp_path, number, variant_source(number, _variants(number).CORRECT[name]))
+    assert_full_marks(result)
