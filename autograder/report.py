@@ -1,0 +1,161 @@
+"""The report: what a person reads in the terminal after ``grade lectureN``.
+
+One row per exercise (points, status), then each failed test with its reason, the exercise's hint and
+what the student's code printed, then the timing of [device] tasks, then the total. Colour and boxes are
+used only on a terminal; piped output and ``NO_COLOR`` give plain text.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from rich import box
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from autograder.results import ExerciseResult, LectureResult, TestResult
+from autograder.spec import Test
+
+MESSAGE_LINES = 12
+
+
+def make_console(stream=None) -> Console:
+    """A console that is plain (no colour, ASCII boxes) unless writing to a terminal without NO_COLOR."""
+    stream = stream or sys.stdout
+    plain = not stream.isatty() or "NO_COLOR" in os.environ
+    return Console(file=stream, no_color=plain, highlight=False, soft_wrap=plain, emoji=False,
+                   width=None if not plain else 100)
+
+
+def _plain(console: Console) -> bool:
+    return console.no_color or not console.is_terminal
+
+
+def _points(value: float) -> str:
+    return f"{value:g}"
+
+
+def _status(exercise: ExerciseResult) -> tuple[str, str]:
+    if not exercise.tests:
+        return "no tests selected", "dim"
+    if exercise.not_implemented:
+        return "not implemented yet", "yellow"
+    failed = [t for t in exercise.tests if not t.passed]
+    if not failed:
+        return "passed", "green"
+    return f"{len(failed)} of {len(exercise.tests)} tests failed", "red"
+
+
+def render(result: LectureResult, console: Console) -> None:
+    """Print the full report."""
+    plain = _plain(console)
+    mode = "public and hidden tests" if result.hidden_included else "public tests"
+    console.print(Text(f"Lecture {result.lecture} - {result.title}", style="bold"), end="")
+    console.print(f"  ({escape(_short(result.submission))}, {mode})")
+    table = Table(box=box.ASCII if plain else box.SIMPLE_HEAVY, show_edge=not plain, pad_edge=False)
+    table.add_column("Exercise")
+    table.add_column("Points", justify="right")
+    table.add_column("Status")
+    for exercise in result.exercises:
+        status, style = _status(exercise)
+        mark = {"green": "ok", "red": "FAIL", "yellow": "todo"}.get(style, "")
+        label = f"{mark:4s} {status}" if plain else status
+        tag = " [device]" if exercise.device else ""
+        table.add_row(Text(f"{exercise.name}{tag}"), f"{_points(exercise.score)}/{_points(exercise.max_score)}",
+                      Text(label, style=style))
+    console.print(table)
+    _render_failures(result, console)
+    _render_timings(result, console)
+    for note in result.notes:
+        console.print(Text(f"note: {note}", style="dim"))
+    style = "bold green" if result.score == result.max_score else "bold"
+    console.print(Text(f"Total: {_points(result.score)}/{_points(result.max_score)} points "
+                       f"({result.percent:.1f}%) in {result.duration_s:.1f} s", style=style))
+
+
+def _render_failures(result: LectureResult, console: Console) -> None:
+    shown = [(e, [t for t in e.tests if not t.passed]) for e in result.exercises if not e.not_implemented]
+    shown = [(e, ts) for e, ts in shown if ts]
+    if not shown:
+        return
+    console.print(Text("Failures", style="bold underline"))
+    for exercise, tests in shown:
+        for test in tests:
+            _render_failure(exercise, test, console)
+        console.print(Text(f"    hint: {exercise.hint}", style="cyan"))
+
+
+def _render_failure(exercise: ExerciseResult, test: TestResult, console: Console) -> None:
+    hidden = " (hidden test)" if test.hidden else ""
+    console.print(Text(f"  {exercise.name} > {test.name}{hidden}", style="bold red"), end="")
+    console.print(f"  0/{_points(test.max_score)}" if test.max_score else "")
+    lines = test.message.splitlines() or ["(no message)"]
+    for line in lines[:MESSAGE_LINES]:
+        console.print(Text(f"    {line}"))
+    if len(lines) > MESSAGE_LINES:
+        console.print(Text(f"    ... ({len(lines) - MESSAGE_LINES} more lines)", style="dim"))
+    if test.output.strip():
+        out = test.output.strip().splitlines()
+        console.print(Text("    your code printed:", style="dim"))
+        for line in out[:6]:
+            console.print(Text(f"    | {line[:200]}", style="dim"))
+        if len(out) > 6:
+            console.print(Text(f"    | ... ({len(out) - 6} more lines)", style="dim"))
+
+
+def _render_timings(result: LectureResult, console: Console) -> None:
+    timings = [(t, timing) for t in result.tests() for timing in t.timings]
+    if not timings:
+        return
+    table = Table(title=Text(f"Timing of [device] tasks on {timings[0][1].device}"), box=box.ASCII if _plain(console)
+                  else box.SIMPLE, title_justify="left", pad_edge=False)
+    for column in ("Task", "Yours", "Reference", "Ratio"):
+        table.add_column(column, justify="left" if column == "Task" else "right")
+    for _, timing in timings:
+        table.add_row(Text(timing.label), f"{timing.student_s * 1e3:.1f} ms", f"{timing.reference_s * 1e3:.1f} ms",
+                      f"{timing.ratio:.2f}x")
+    console.print(table)
+    console.print(Text("  (timings never cost points; ratio = your time / reference time)", style="dim"))
+
+
+def summary_line(result: LectureResult) -> str:
+    """One line for ``--quiet`` and logs."""
+    tests = result.tests()
+    failed = sum(not t.passed for t in tests)
+    return (f"lecture{result.lecture:02d}: {_points(result.score)}/{_points(result.max_score)} points "
+            f"({result.percent:.1f}%), {len(tests) - failed} of {len(tests)} tests passed")
+
+
+def _short(path: str) -> str:
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if relative.startswith("..") else relative
+
+
+@contextmanager
+def progress_display(console: Console, total: int) -> Iterator:
+    """A live progress bar on a terminal; nothing when output is piped. Yields a runner progress hook."""
+    if _plain(console) or not console.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    progress = Progress(TextColumn("[bold]grading"), BarColumn(), MofNCompleteColumn(),
+                        TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=True)
+    task = progress.add_task("", total=total)
+
+    def hook(event: str, test: Test, result: TestResult | None) -> None:
+        if event == "start":
+            progress.update(task, description=f"{test.exercise} > {test.name}")
+        else:
+            progress.advance(task)
+
+    with progress:
+        yield hook

@@ -1,0 +1,168 @@
+"""`grade`: the command-line entry point of the kit.
+
+    grade lecture4                      grade assignments/lecture04.py with the public tests
+    grade lecture4 --submission PATH    grade another lecture04.py (or a folder holding one)
+    grade lecture4 --reference --hidden the hidden reference solution with public and hidden tests
+    grade lecture4 --json results.json  also write machine-readable results
+    grade list                          lectures, exercises and points
+
+Exit status: 0 when grading completed (whatever the score); 1 when ``--fail-under`` was not reached;
+2 for a usage error or a submission that cannot be found.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from autograder import paths, registry
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    help="Grade deep-learning course exercises. Run `grade list` to see the lectures.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+SubmissionOpt = Annotated[
+    Optional[Path],  # noqa: UP045 - typer reads this annotation at run time
+    typer.Option("--submission", "-s", help="A lectureNN.py file, or a folder holding one."),
+]
+
+
+def _grade_command(number: int):
+    def command(
+        submission: SubmissionOpt = None,
+        reference: Annotated[bool, typer.Option(help="Grade the hidden reference solution.")] = False,
+        hidden: Annotated[bool, typer.Option(help="Add the hidden tests (instructor and CI mode).")] = False,
+        json_file: Annotated[
+            Optional[Path], typer.Option("--json", help="Write the results as JSON to this file.")  # noqa: UP045
+        ] = None,
+        fail_under: Annotated[
+            Optional[float],  # noqa: UP045
+            typer.Option(help="Exit with status 1 when the score is below this percentage."),
+        ] = None,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print a one-line summary only.")] = False,
+        device: Annotated[str, typer.Option(help="Device for [device] tasks: auto, cpu or cuda.")] = "auto",
+        timeout: Annotated[float, typer.Option(help="Seconds allowed per call of a student function.")] = 10.0,
+        exercise: Annotated[
+            Optional[list[str]],  # noqa: UP045
+            typer.Option("--exercise", "-e", help="Grade only this exercise (repeatable)."),
+        ] = None,
+    ) -> None:
+        raise typer.Exit(
+            run_grade(number, submission, reference, hidden, json_file, fail_under, quiet, device, timeout, exercise)
+        )
+
+    command.__doc__ = f"Grade lecture {number} (assignments/lecture{number:02d}.py unless told otherwise)."
+    return command
+
+
+def run_grade(
+    number: int,
+    submission: Path | None,
+    reference: bool,
+    hidden: bool,
+    json_file: Path | None,
+    fail_under: float | None,
+    quiet: bool,
+    device: str,
+    timeout: float,
+    exercises: list[str] | None,
+) -> int:
+    """Grade one lecture and report; returns the exit status."""
+    from autograder.report import make_console
+
+    err = make_console(sys.stderr)
+    if reference and submission is not None:
+        err.print("error: --reference and --submission cannot be used together")
+        return 2
+    if device not in ("auto", "cpu", "cuda"):
+        err.print(f"error: --device must be auto, cpu or cuda, not {device!r}")
+        return 2
+    if fail_under is not None and not 0 <= fail_under <= 100:
+        err.print("error: --fail-under is a percentage between 0 and 100")
+        return 2
+    try:
+        path = paths.reference_path(number) if reference else paths.find_submission(number, submission)
+        if not path.is_file():
+            raise FileNotFoundError(f"no reference solution at {path}")
+    except FileNotFoundError as exc:
+        err.print(f"error: {exc}")
+        return 2
+    lecture = registry.load(number)
+    if exercises:
+        unknown = [e for e in exercises if e not in lecture.exercises]
+        if unknown:
+            err.print(f"error: lecture {number} has no exercise {', '.join(unknown)}; see `grade list`")
+            return 2
+
+    from autograder import report, results, runner
+    from autograder.isolation import Limits
+
+    if device == "cuda":
+        from autograder.timing import resolve_device
+
+        try:
+            resolve_device("cuda")
+        except ValueError as exc:
+            err.print(f"error: {exc}")
+            return 2
+    options = runner.GradeOptions(hidden=hidden, device=device, limits=Limits(call_timeout=timeout),
+                                  exercises=exercises)
+    console = make_console()
+    total = sum(len([t for t in lecture.exercises[e].tests if hidden or not t.hidden])
+                for e in (exercises or lecture.exercises))
+    with report.progress_display(console if not quiet else make_console(sys.stderr), total) as hook:
+        result = runner.grade(number, path, options, progress=hook)
+    if json_file is not None:
+        results.write_json(result, json_file)
+    if quiet:
+        console.print(report.summary_line(result))
+    else:
+        report.render(result, console)
+    if fail_under is not None and result.percent < fail_under:
+        if not quiet:
+            console.print(f"Score {result.percent:.1f}% is below --fail-under {fail_under:g}%.")
+        return 1
+    return 0
+
+
+@app.command("list")
+def list_lectures() -> None:
+    """Show the lectures, their exercises and points (public + hidden)."""
+    from rich.table import Table
+
+    from autograder.report import make_console
+
+    console = make_console()
+    table = Table(box=None, pad_edge=False)
+    for column in ("Lecture", "Exercise", "Public", "Hidden", "Tests"):
+        table.add_column(column, justify="left" if column in ("Lecture", "Exercise") else "right")
+    for number in registry.available():
+        lecture = registry.load(number)
+        for i, ex in enumerate(lecture.exercises.values()):
+            public = ex.max_points(hidden=False)
+            hidden = ex.max_points(hidden=True) - public
+            tag = " [device]" if ex.device else ""
+            table.add_row(f"lecture{number} {lecture.title}" if i == 0 else "", ex.name + tag, f"{public:g}",
+                          f"{hidden:g}", str(len(ex.tests)))
+    console.print(table)
+
+
+for _number in registry.available():
+    app.command(f"lecture{_number}")(_grade_command(_number))
+    if _number < 10:
+        app.command(f"lecture{_number:02d}", hidden=True)(_grade_command(_number))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
