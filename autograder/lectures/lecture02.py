@@ -1,0 +1,611 @@
+"""Grading tests for lecture 2 - Linear algebra, probability and information.
+
+Oracles: ``np.linalg.norm`` of the flattened array, ``np.trace`` and the identity
+``trace(AB) = trace(BA)``, ``np.linalg.matrix_rank`` (in the grader only: the student may not call it),
+sums written out from the definitions with ``math.log`` (``0 log 0 = 0``), ``np.cov`` with probability
+weights, ``statistics.NormalDist`` for the Gaussian density, and the identity
+``H(P, Q) = H(P) + D_KL(P || Q)`` checked on the student's own three functions. Inputs are seeded random
+arrays of several shapes plus edge cases (zero rows, zero evidence, zero probabilities, scaled matrices).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from autograder import checks
+from autograder.proxy import StudentError
+from autograder.spec import Lecture
+
+lecture = Lecture(2, "Linear algebra, probability and information")
+
+
+# --- lp_norm ---------------------------------------------------------------------------------------------
+
+lp_norm = lecture.exercise(
+    "lp_norm", hint="(sum |x|**p) ** (1/p) over all entries (flatten first); p = inf is max |x|."
+)
+
+
+def _check_norm(student, x, p, what):
+    expected = np.linalg.norm(np.asarray(x, dtype=np.float64).ravel(), ord=p)
+    checks.scalar(student.lp_norm(x, p), expected, name=f"lp_norm({what}, p={p})", rtol=1e-9)
+
+
+@lp_norm.test(points=1)
+def vectors_for_several_p(student, rng):
+    for n in [1, 5, 17]:
+        x = rng.normal(size=n) * 3
+        for p in [1, 2, 3.5, np.inf]:
+            _check_norm(student, x, p, f"vector of length {n}")
+
+
+@lp_norm.test(points=1)
+def matrices_are_flattened(student, rng):
+    A = rng.normal(size=(4, 3))
+    for p in [1, 2, 3.5, np.inf]:
+        _check_norm(student, A, p, "a (4, 3) matrix, entrywise")
+
+
+### BEGIN HIDDEN TESTS
+@lp_norm.test(points=1, hidden=True)
+def large_small_and_zero(student, rng):
+    for scale in [1000.0, 1e-3]:
+        x = rng.normal(size=(3, 5)) * scale
+        for p in [1, 2, 3.5, np.inf]:
+            _check_norm(student, x, p, f"entries of size {scale:g}")
+    for p in [1, 2, 3.5, np.inf]:
+        checks.scalar(student.lp_norm(np.zeros(4), p), 0.0, name=f"lp_norm(zeros(4), p={p})")
+        checks.scalar(student.lp_norm(np.array([-2.0]), p), 2.0, name=f"lp_norm([-2], p={p})")
+### END HIDDEN TESTS
+
+
+# --- trace -----------------------------------------------------------------------------------------------
+
+trace = lecture.exercise("trace", hint="The sum of the diagonal entries A[i, i].")
+
+
+@trace.test(points=1)
+def sum_of_the_diagonal(student, rng):
+    for n in [1, 3, 8]:
+        A = rng.normal(size=(n, n))
+        checks.scalar(student.trace(A), float(np.trace(A)), name=f"trace of a ({n}, {n}) matrix", rtol=1e-9)
+
+
+### BEGIN HIDDEN TESTS
+@trace.test(points=1, hidden=True)
+def cyclic_identity_and_large_entries(student, rng):
+    A, B = rng.normal(size=(5, 3)) * 1000, rng.normal(size=(3, 5))
+    t_ab = checks.scalar(student.trace(A @ B), float(np.trace(A @ B)), name="trace(A @ B)", rtol=1e-9)
+    t_ba = checks.scalar(student.trace(B @ A), float(np.trace(B @ A)), name="trace(B @ A)", rtol=1e-9)
+    checks.that(abs(t_ab - t_ba) <= 1e-6 * max(1.0, abs(t_ab)),
+                f"trace(A @ B) = {t_ab:.6g} but trace(B @ A) = {t_ba:.6g}; they must be equal")
+    checks.scalar(student.trace(np.eye(7)), 7.0, name="trace(eye(7))")
+### END HIDDEN TESTS
+
+
+# --- matrix_rank -------------------------------------------------------------------------------------------
+
+matrix_rank = lecture.exercise(
+    "matrix_rank",
+    hint="Eliminate with partial pivoting; a pivot is zero when |pivot| <= tol * max|A| (relative); no SVD.",
+)
+
+_FORBIDDEN_RANK = ["matrix_rank", "svd", "qr", "lstsq", "pinv", "eig", "eigh", "eigvals", "eigvalsh"]
+_TRIPWIRES = tuple(f"numpy.linalg.{name}" for name in _FORBIDDEN_RANK)
+
+
+def _low_rank(rng, m, n, r, scale=1.0):
+    """A random (m, n) matrix of rank exactly r (a product of (m, r) and (r, n) factors)."""
+    return (rng.normal(size=(m, r)) @ rng.normal(size=(r, n))) * scale if r else np.zeros((m, n))
+
+
+def _check_rank(student, A, what):
+    expected = int(np.linalg.matrix_rank(A))  # the grader's oracle; forbidden to the student
+    with student.forbidding(*_TRIPWIRES):
+        got = student.matrix_rank(A)
+    checks.integer(got, expected, name=f"matrix_rank({what})")
+
+
+@matrix_rank.test(points=1)
+def full_and_deficient_rank(student, rng):
+    for m, n, r in [(4, 4, 4), (3, 5, 3), (6, 4, 2), (5, 5, 3), (1, 3, 1), (7, 2, 1)]:
+        _check_rank(student, _low_rank(rng, m, n, r), f"a ({m}, {n}) matrix of rank {r}")
+
+
+@matrix_rank.test(points=1)
+def zero_matrix_and_duplicate_rows(student, rng):
+    _check_rank(student, np.zeros((3, 4)), "zeros((3, 4))")
+    a = rng.normal(size=4)
+    _check_rank(student, np.stack([a, 2 * a, -a]), "three multiples of one row")
+    _check_rank(student, np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]), "[[1,2,3],[4,5,6],[7,8,9]]")
+
+
+@matrix_rank.test(points=1)
+def no_library_rank(student, source, rng):
+    _check_rank(student, _low_rank(rng, 4, 5, 2), "a (4, 5) matrix of rank 2")
+    checks.not_using(source, "matrix_rank", _FORBIDDEN_RANK,
+                     why="compute the rank by Gaussian elimination; SVD/QR/eigen routines do the work for you")
+
+
+### BEGIN HIDDEN TESTS
+@matrix_rank.test(points=1, hidden=True)
+def scaling_keeps_the_rank(student, rng):
+    A = _low_rank(rng, 5, 6, 3)
+    for scale in [1e-8, 1e8, 1e-12, 1e12]:
+        _check_rank(student, A * scale, f"{scale:g} * (a (5, 6) matrix of rank 3)")
+    B = rng.normal(size=(4, 4))
+    for scale in [1e-12, 1e8]:
+        _check_rank(student, B * scale, f"{scale:g} * (a random (4, 4) matrix of rank 4)")
+
+
+@matrix_rank.test(points=1, hidden=True)
+def ill_conditioned_but_full_rank(student, rng):
+    for singular, n in [([1.0, 1e-3, 1e-6], 3), ([1.0, 1.0, 1e-5, 1e-7, 0.0], 5), ([1e3, 1.0, 1e-4, 0.0, 0.0], 5)]:
+        U, _ = np.linalg.qr(rng.normal(size=(n, n)))
+        V, _ = np.linalg.qr(rng.normal(size=(n, n)))
+        A = U @ np.diag(singular) @ V.T
+        _check_rank(student, A, f"a ({n}, {n}) matrix with singular values {singular}")
+    _check_rank(student, 1.0 / (np.arange(1, 6)[:, None] + np.arange(5)[None, :]), "the (5, 5) Hilbert matrix")
+### END HIDDEN TESTS
+
+
+# --- is_linearly_independent ----------------------------------------------------------------------------------
+
+is_linearly_independent = lecture.exercise(
+    "is_linearly_independent", hint="The rows are independent exactly when the (k, d) matrix has rank k."
+)
+
+
+def _check_independent(student, V, what):
+    expected = bool(np.linalg.matrix_rank(V) == V.shape[0])
+    checks.boolean(student.is_linearly_independent(V), expected, name=f"is_linearly_independent({what})")
+
+
+@is_linearly_independent.test(points=1)
+def independent_and_dependent_sets(student, rng):
+    _check_independent(student, rng.normal(size=(3, 5)), "3 random vectors in 5-D")
+    _check_independent(student, rng.normal(size=(4, 4)), "4 random vectors in 4-D")
+    a, b = rng.normal(size=4), rng.normal(size=4)
+    _check_independent(student, np.stack([a, b, 2 * a - 3 * b]), "[a, b, 2a - 3b]")
+    _check_independent(student, rng.normal(size=(4, 3)), "4 vectors in 3-D")
+
+
+### BEGIN HIDDEN TESTS
+@is_linearly_independent.test(points=1, hidden=True)
+def zero_vector_duplicates_and_scale(student, rng):
+    a = rng.normal(size=3)
+    _check_independent(student, np.stack([a, np.zeros(3)]), "[a, 0]")
+    _check_independent(student, np.stack([a, a]), "[a, a]")
+    _check_independent(student, a[None, :], "a single nonzero vector")
+    _check_independent(student, np.eye(3)[:2], "[e1, e2]")
+    V = rng.normal(size=(3, 4))
+    for scale in [1e-9, 1e9]:
+        _check_independent(student, V * scale, f"{scale:g} * (3 random vectors in 4-D)")
+        _check_independent(student, np.stack([V[0], V[1], V[0] + V[1]]) * scale,
+                           f"{scale:g} * [u, v, u + v]")
+### END HIDDEN TESTS
+
+
+# --- marginal and conditional --------------------------------------------------------------------------------
+
+marginal = lecture.exercise(
+    "marginal", hint="np.sum(joint, axis=axis): the given axis is summed out, so marginal(J, 1) is P(X)."
+)
+
+
+def _random_joint(rng, shape):
+    J = rng.uniform(size=shape)
+    return J / J.sum()
+
+
+@marginal.test(points=1)
+def both_axes_of_a_table(student, rng):
+    J = _random_joint(rng, (3, 5))
+    px = np.array([sum(J[x, y] for y in range(5)) for x in range(3)])
+    py = np.array([sum(J[x, y] for x in range(3)) for y in range(5)])
+    checks.array(student.marginal(J, 1), px, name="marginal(J, 1) = P(X) (sum over y)")
+    checks.array(student.marginal(J, 0), py, name="marginal(J, 0) = P(Y) (sum over x)")
+
+
+### BEGIN HIDDEN TESTS
+@marginal.test(points=1, hidden=True)
+def three_axes_and_a_single_row(student, rng):
+    J = _random_joint(rng, (2, 3, 4))
+    for axis in range(3):
+        expected = np.apply_over_axes(np.sum, J, [axis]).squeeze(axis)
+        checks.array(student.marginal(J, axis), expected, name=f"marginal of a (2, 3, 4) table over axis {axis}")
+    row = _random_joint(rng, (1, 6))
+    checks.array(student.marginal(row, 0), row[0], name="marginal of a (1, 6) table over axis 0")
+### END HIDDEN TESTS
+
+
+conditional = lecture.exercise(
+    "conditional", hint="Divide each row joint[x, :] by its sum P(X=x); rows with P(X=x) = 0 give zeros."
+)
+
+
+def _conditional_oracle(J):
+    out = np.zeros_like(J)
+    for x in range(J.shape[0]):
+        total = math.fsum(J[x])
+        if total > 0:
+            out[x] = [v / total for v in J[x]]
+    return out
+
+
+@conditional.test(points=1)
+def rows_given_x(student, rng):
+    for shape in [(3, 4), (5, 2), (1, 3)]:
+        J = _random_joint(rng, shape)
+        got = checks.array(student.conditional(J), _conditional_oracle(J), name=f"P(Y|X) for a {shape} joint")
+        checks.array(got.sum(axis=1), np.ones(shape[0]), name="row sums of P(Y|X)")
+
+
+@conditional.test(points=1)
+def zero_rows_give_zeros(student, rng):
+    J = _random_joint(rng, (4, 3))
+    J[1] = 0.0
+    J[3] = 0.0
+    J = J / J.sum()
+    checks.array(student.conditional(J), _conditional_oracle(J), name="P(Y|X) where P(X=1) = P(X=3) = 0")
+
+
+### BEGIN HIDDEN TESTS
+@conditional.test(points=1, hidden=True)
+def unnormalised_counts_and_single_column(student, rng):
+    counts = rng.integers(0, 5, size=(4, 6)).astype(np.float64)
+    counts[2] = 0.0
+    checks.array(student.conditional(counts), _conditional_oracle(counts), name="P(Y|X) from a table of counts")
+    col = _random_joint(rng, (5, 1))
+    checks.array(student.conditional(col), np.ones((5, 1)), name="P(Y|X) for a (5, 1) joint")
+### END HIDDEN TESTS
+
+
+# --- expectation, variance, covariance ------------------------------------------------------------------------
+
+expectation = lecture.exercise("expectation", hint="sum over outcomes of P(x) * f(x).")
+variance = lecture.exercise(
+    "variance", hint="sum P(x) * (f(x) - E[f])**2 with the mean computed first (two passes)."
+)
+covariance = lecture.exercise("covariance", hint="sum P(x) * (f(x) - E[f]) * (g(x) - E[g]).")
+
+_DIE = (np.arange(1.0, 7.0), np.full(6, 1.0 / 6.0))
+
+
+def _random_pmf(rng, k):
+    p = rng.uniform(0.05, 1.0, size=k)
+    return p / p.sum()
+
+
+def _weighted_cov(f, g, p):
+    """np.cov with probability weights (ddof 0): an independent route to Cov and Var."""
+    return float(np.cov(np.stack([f, g]), aweights=p, bias=True)[0, 1])
+
+
+@expectation.test(points=1)
+def die_and_random_pmf(student, rng):
+    checks.scalar(student.expectation(*_DIE), 3.5, name="E[X] for a fair die")
+    for k in [1, 4, 9]:
+        v, p = rng.normal(size=k) * 5, _random_pmf(rng, k)
+        checks.scalar(student.expectation(v, p), float(np.average(v, weights=p)), name=f"E[f] over {k} outcomes")
+
+
+### BEGIN HIDDEN TESTS
+@expectation.test(points=1, hidden=True)
+def large_values_and_point_mass(student, rng):
+    v, p = rng.normal(size=7) * 1000 + 1e6, _random_pmf(rng, 7)
+    checks.scalar(student.expectation(v, p), float(np.average(v, weights=p)), name="E[f] for values near 1e6")
+    checks.scalar(student.expectation(np.array([-3.0, 8.0, 2.0]), np.array([0.0, 1.0, 0.0])), 8.0,
+                  name="E[f] for a point mass on 8")
+### END HIDDEN TESTS
+
+
+@variance.test(points=1)
+def variance_of_die_and_random_pmf(student, rng):
+    checks.scalar(student.variance(*_DIE), 35.0 / 12.0, name="Var[X] for a fair die")
+    for k in [2, 5, 11]:
+        v, p = rng.normal(size=k) * 3, _random_pmf(rng, k)
+        checks.scalar(student.variance(v, p), _weighted_cov(v, v, p), name=f"Var[f] over {k} outcomes")
+
+
+### BEGIN HIDDEN TESTS
+@variance.test(points=1, hidden=True)
+def large_mean_and_point_mass(student, rng):
+    v, p = rng.normal(size=8) + 1e6, _random_pmf(rng, 8)
+    checks.scalar(student.variance(v, p), _weighted_cov(v, v, p), name="Var[f] for values 1e6 + N(0, 1)",
+                  rtol=1e-5)
+    checks.scalar(student.variance(np.array([4.0, -1.0]), np.array([1.0, 0.0])), 0.0,
+                  name="Var[f] for a point mass")
+### END HIDDEN TESTS
+
+
+@covariance.test(points=1)
+def random_pairs(student, rng):
+    for k in [3, 10]:
+        f, p = rng.normal(size=k), _random_pmf(rng, k)
+        g = 2.0 * f + rng.normal(size=k)
+        checks.scalar(student.covariance(f, g, p), _weighted_cov(f, g, p), name=f"Cov(f, g) over {k} outcomes")
+        checks.scalar(student.covariance(f, -g, p), _weighted_cov(f, -g, p), name=f"Cov(f, -g) over {k} outcomes")
+
+
+### BEGIN HIDDEN TESTS
+@covariance.test(points=1, hidden=True)
+def independent_and_offset(student, rng):
+    # X uniform on {0, 1}, Y uniform on {0, 1, 2}, independent: f depends on X, g on Y -> Cov = 0
+    xs, ys = np.repeat([0.0, 1.0], 3), np.tile([0.0, 1.0, 2.0], 2)
+    checks.scalar(student.covariance(3 * xs + 1, ys ** 2, np.full(6, 1 / 6)), 0.0,
+                  name="Cov(f(X), g(Y)) for independent X, Y", atol=1e-12)
+    f, g, p = rng.normal(size=6) + 1e6, rng.normal(size=6) - 1e6, _random_pmf(rng, 6)
+    checks.scalar(student.covariance(f, g, p), _weighted_cov(f, g, p), name="Cov(f, g) for values near +-1e6",
+                  rtol=1e-5)
+    checks.scalar(student.covariance(f, f, p), _weighted_cov(f, f, p), name="Cov(f, f) = Var(f)", rtol=1e-5)
+### END HIDDEN TESTS
+
+
+# --- bayes_posterior ---------------------------------------------------------------------------------------------
+
+bayes_posterior = lecture.exercise(
+    "bayes_posterior", hint="prior * likelihood divided by its sum (the evidence); zero evidence gives zeros."
+)
+
+
+def _posterior_oracle(prior, likelihood):
+    joint = [a * b for a, b in zip(prior, likelihood, strict=True)]  # P(k, obs)
+    evidence = math.fsum(joint)
+    return np.array([j / evidence if evidence > 0 else 0.0 for j in joint])
+
+
+@bayes_posterior.test(points=1)
+def medical_test(student):
+    # 1% prevalence, 90% sensitivity, 5% false positives: P(sick | positive) = 0.009 / 0.0585
+    got = student.bayes_posterior(np.array([0.01, 0.99]), np.array([0.9, 0.05]))
+    checks.array(got, np.array([0.009 / 0.0585, 0.0495 / 0.0585]), name="posterior [sick, healthy] after a "
+                 "positive test", rtol=1e-9)
+
+
+@bayes_posterior.test(points=1)
+def random_posteriors_sum_to_one(student, rng):
+    for k in [2, 5, 12]:
+        prior, likelihood = _random_pmf(rng, k), rng.uniform(size=k)
+        got = checks.array(student.bayes_posterior(prior, likelihood), _posterior_oracle(prior, likelihood),
+                           name=f"posterior over {k} hypotheses")
+        checks.scalar(got.sum(), 1.0, name="sum of the posterior")
+
+
+### BEGIN HIDDEN TESTS
+@bayes_posterior.test(points=1, hidden=True)
+def zero_evidence_and_zero_prior(student, rng):
+    got = student.bayes_posterior(np.array([0.5, 0.5, 0.0]), np.array([0.0, 0.0, 0.7]))
+    checks.array(got, np.zeros(3), name="posterior when the evidence P(obs) is 0")
+    prior, likelihood = np.array([0.0, 0.3, 0.7]), np.array([0.9, 0.2, 0.1])
+    checks.array(student.bayes_posterior(prior, likelihood), _posterior_oracle(prior, likelihood),
+                 name="posterior with a zero prior entry")
+    prior, likelihood = _random_pmf(rng, 4), rng.uniform(size=4) * 1e-150
+    checks.array(student.bayes_posterior(prior, likelihood), _posterior_oracle(prior, likelihood),
+                 name="posterior for likelihoods of size 1e-150")
+### END HIDDEN TESTS
+
+
+# --- gaussian_pdf ---------------------------------------------------------------------------------------------------
+
+gaussian_pdf = lecture.exercise(
+    "gaussian_pdf", hint="exp(-(x - mu)**2 / (2 sigma**2)) / (sigma * sqrt(2 pi)), elementwise."
+)
+
+
+def _pdf_oracle(x, mu, sigma):
+    from statistics import NormalDist
+
+    x, mu, sigma = np.broadcast_arrays(*(np.asarray(a, dtype=np.float64) for a in (x, mu, sigma)))
+    return np.array([NormalDist(float(m), float(s)).pdf(float(v)) for v, m, s in
+                     zip(x.ravel(), mu.ravel(), sigma.ravel(), strict=True)]).reshape(x.shape)
+
+
+@gaussian_pdf.test(points=1)
+def scalar_parameters(student, rng):
+    for mu, sigma in [(0.0, 1.0), (2.5, 0.3), (-4.0, 7.0)]:
+        x = mu + sigma * rng.normal(size=9) * 2
+        checks.array(student.gaussian_pdf(x, mu, sigma), _pdf_oracle(x, mu, sigma),
+                     name=f"gaussian_pdf(x, mu={mu}, sigma={sigma})")
+
+
+### BEGIN HIDDEN TESTS
+@gaussian_pdf.test(points=1, hidden=True)
+def array_parameters_and_tails(student, rng):
+    x = rng.normal(size=(3, 4))
+    mu, sigma = rng.normal(size=(3, 4)), rng.uniform(0.5, 2.0, size=(3, 4))
+    checks.array(student.gaussian_pdf(x, mu, sigma), _pdf_oracle(x, mu, sigma),
+                 name="gaussian_pdf with (3, 4) arrays of mu and sigma")
+    x = np.array([-1000.0, -40.0, 0.0, 40.0, 1000.0])
+    checks.array(student.gaussian_pdf(x, 0.0, 1.0), _pdf_oracle(x, 0.0, 1.0), name="gaussian_pdf in the tails",
+                 atol=1e-300)
+    checks.array(student.gaussian_pdf(x * 1e-3, 0.0, 1e-3), _pdf_oracle(x * 1e-3, 0.0, 1e-3),
+                 name="gaussian_pdf with sigma = 1e-3")
+### END HIDDEN TESTS
+
+
+# --- information, entropy, cross-entropy, KL -------------------------------------------------------------------
+
+information = lecture.exercise("information", hint="-np.log(p); p = 0 gives inf.")
+
+
+def _information_oracle(p):
+    return np.array([-math.log(v) if v > 0 else math.inf for v in p.ravel()]).reshape(p.shape)
+
+
+@information.test(points=1)
+def minus_log_p(student, rng):
+    p = rng.uniform(size=8)
+    checks.array(student.information(p), _information_oracle(p), name="information(p)")
+    p = np.array([1.0, 0.5, 0.0, 1e-300])
+    got = student.information(p)
+    with np.errstate(invalid="ignore"):  # checks subtracts inf - inf where both are inf
+        checks.array(got, _information_oracle(p), name="information([1, 0.5, 0, 1e-300])")
+
+
+### BEGIN HIDDEN TESTS
+@information.test(points=1, hidden=True)
+def any_shape(student, rng):
+    p = rng.uniform(size=(3, 2, 4)) ** 8
+    checks.array(student.information(p), _information_oracle(p), name="information of a (3, 2, 4) array")
+### END HIDDEN TESTS
+
+
+entropy = lecture.exercise("entropy", hint="-sum p log p over the entries with p > 0 (0 log 0 = 0).")
+cross_entropy = lecture.exercise(
+    "cross_entropy", hint="-sum p log q over p > 0; inf if q = 0 where p > 0."
+)
+kl_divergence = lecture.exercise(
+    "kl_divergence", hint="sum p (log p - log q) over p > 0; inf if q = 0 where p > 0."
+)
+
+
+def _entropy_oracle(p):
+    return -math.fsum(v * math.log(v) for v in np.ravel(p) if v > 0)
+
+
+def _cross_entropy_oracle(p, q):
+    terms = [(a, b) for a, b in zip(np.ravel(p), np.ravel(q), strict=True) if a > 0]
+    if any(b <= 0 for _, b in terms):
+        return math.inf
+    return -math.fsum(a * math.log(b) for a, b in terms)
+
+
+def _kl_oracle(p, q):
+    terms = [(a, b) for a, b in zip(np.ravel(p), np.ravel(q), strict=True) if a > 0]
+    if any(b <= 0 for _, b in terms):
+        return math.inf
+    return math.fsum(a * math.log(a / b) for a, b in terms)
+
+
+def _pmf_with_zeros(rng, shape, zeros):
+    p = rng.uniform(0.05, 1.0, size=shape)
+    p.ravel()[rng.choice(p.size, size=zeros, replace=False)] = 0.0
+    return p / p.sum()
+
+
+_ORACLES = {"entropy": _entropy_oracle, "cross_entropy": _cross_entropy_oracle, "kl_divergence": _kl_oracle}
+
+
+def _value_or_oracle(student, name, args):
+    """The student's value of ``name`` when it is right, else the oracle's (so blame stays on one exercise)."""
+    expected = _ORACLES[name](*args)
+    try:
+        value = checks.as_scalar(student.call(name, *args))
+    except (StudentError, checks.CheckFailure):
+        return expected
+    if not math.isfinite(value) or abs(value - expected) > 1e-6 * abs(expected) + 1e-9:
+        return expected
+    return value
+
+
+def _check_identity(student, mine, rng):
+    """H(P, Q) = H(P) + D_KL(P || Q) on the student's own functions; ``mine`` is the one being graded."""
+    for shape, zeros in [((6,), 2), ((3, 4), 3), ((1,), 0), ((10,), 0)]:
+        p, q = _pmf_with_zeros(rng, shape, zeros), _pmf_with_zeros(rng, shape, 0)
+        own = checks.scalar(student.call(mine, p, q) if mine != "entropy" else student.entropy(p),
+                            _ORACLES[mine](*((p,) if mine == "entropy" else (p, q))), name=f"{mine} ({shape} arrays)")
+        h_pq = own if mine == "cross_entropy" else _value_or_oracle(student, "cross_entropy", (p, q))
+        h_p = own if mine == "entropy" else _value_or_oracle(student, "entropy", (p,))
+        kl = own if mine == "kl_divergence" else _value_or_oracle(student, "kl_divergence", (p, q))
+        checks.that(
+            abs(h_pq - (h_p + kl)) <= 1e-6 * max(1.0, abs(h_pq)),
+            f"H(P, Q) = H(P) + D_KL(P || Q) fails on your functions for {shape} arrays: cross_entropy = {h_pq:.9g}, "
+            f"entropy + kl_divergence = {h_p:.9g} + {kl:.9g} = {h_p + kl:.9g}; your {mine} is the one that is off",
+        )
+
+
+@entropy.test(points=1)
+def known_entropies(student):
+    checks.scalar(student.entropy(np.full(6, 1 / 6)), math.log(6), name="entropy of a fair die (log 6)")
+    checks.scalar(student.entropy(np.array([0.0, 1.0, 0.0])), 0.0, name="entropy of a certain outcome")
+    checks.scalar(student.entropy(np.array([0.5, 0.5])), math.log(2), name="entropy of a fair coin (log 2)")
+
+
+@entropy.test(points=1)
+def zeros_contribute_nothing(student, rng):
+    for shape, zeros in [((7,), 3), ((12,), 1), ((2,), 0)]:
+        p = _pmf_with_zeros(rng, shape, zeros)
+        checks.scalar(student.entropy(p), _entropy_oracle(p), name=f"entropy of a {shape} pmf with {zeros} zeros")
+
+
+### BEGIN HIDDEN TESTS
+@entropy.test(points=1, hidden=True)
+def joint_tables_and_unnormalised(student, rng):
+    J = _pmf_with_zeros(rng, (3, 4), 2)
+    checks.scalar(student.entropy(J), _entropy_oracle(J), name="entropy of a (3, 4) joint table")
+    p = np.array([0.5, 0.25])
+    checks.scalar(student.entropy(p), _entropy_oracle(p), name="entropy([0.5, 0.25]) (used as given)")
+    p = np.array([1e-300, 1.0 - 1e-12, 1e-12])
+    checks.scalar(student.entropy(p), _entropy_oracle(p), name="entropy with tiny probabilities")
+
+
+@entropy.test(points=1, hidden=True)
+def entropy_in_the_cross_entropy_identity(student, rng):
+    _check_identity(student, "entropy", rng)
+### END HIDDEN TESTS
+
+
+@cross_entropy.test(points=1)
+def cross_entropy_matches_definition(student, rng):
+    for shape, zeros in [((5,), 0), ((8,), 3), ((2, 3), 1)]:
+        p, q = _pmf_with_zeros(rng, shape, zeros), _pmf_with_zeros(rng, shape, 0)
+        checks.scalar(student.cross_entropy(p, q), _cross_entropy_oracle(p, q), name=f"H(P, Q) for {shape} arrays")
+
+
+@cross_entropy.test(points=1)
+def cross_entropy_zero_and_infinite_terms(student):
+    p, q = np.array([0.0, 0.5, 0.5]), np.array([0.0, 0.25, 0.75])
+    checks.scalar(student.cross_entropy(p, q), _cross_entropy_oracle(p, q),
+                  name="H(P, Q) where p = q = 0 (0 log 0 = 0)")
+    p, q = np.array([0.2, 0.8]), np.array([0.0, 1.0])
+    got = student.cross_entropy(p, q)
+    with np.errstate(invalid="ignore"):  # checks subtracts inf - inf when both are inf
+        checks.scalar(got, math.inf, name="H(P, Q) where q = 0 < p")
+
+
+### BEGIN HIDDEN TESTS
+@cross_entropy.test(points=1, hidden=True)
+def cross_entropy_in_the_identity(student, rng):
+    _check_identity(student, "cross_entropy", rng)
+    p = np.array([0.0, 1.0, 0.0])
+    q = np.array([0.3, 0.4, 0.3])
+    checks.scalar(student.cross_entropy(p, q), -math.log(0.4), name="H(one-hot, q) = -log q[label]")
+### END HIDDEN TESTS
+
+
+@kl_divergence.test(points=1)
+def kl_matches_definition(student, rng):
+    for shape, zeros in [((5,), 0), ((9,), 4), ((3, 3), 2)]:
+        p, q = _pmf_with_zeros(rng, shape, zeros), _pmf_with_zeros(rng, shape, 0)
+        checks.scalar(student.kl_divergence(p, q), _kl_oracle(p, q), name=f"D_KL(P || Q) for {shape} arrays")
+    p = _pmf_with_zeros(rng, (6,), 2)
+    checks.scalar(student.kl_divergence(p, p), 0.0, name="D_KL(P || P)", atol=1e-12)
+
+
+@kl_divergence.test(points=1)
+def kl_zero_and_infinite_terms(student):
+    p, q = np.array([0.0, 0.4, 0.6]), np.array([0.0, 0.5, 0.5])
+    checks.scalar(student.kl_divergence(p, q), _kl_oracle(p, q), name="D_KL where p = q = 0 (0 log 0 = 0)")
+    p, q = np.array([0.5, 0.5, 0.0]), np.array([1.0, 0.0, 0.0])
+    got = student.kl_divergence(p, q)
+    with np.errstate(invalid="ignore"):  # checks subtracts inf - inf when both are inf
+        checks.scalar(got, math.inf, name="D_KL(P || Q) where q = 0 < p")
+    checks.scalar(student.kl_divergence(q, p), math.log(2), name="D_KL(Q || P) for the same pair (finite)")
+
+
+### BEGIN HIDDEN TESTS
+@kl_divergence.test(points=1, hidden=True)
+def kl_in_the_identity(student, rng):
+    _check_identity(student, "kl_divergence", rng)
+
+
+@kl_divergence.test(points=1, hidden=True)
+def kl_unnormalised_and_asymmetric(student, rng):
+    p, q = np.array([0.3, 0.2]), np.array([0.1, 0.6])  # used as given, not renormalised
+    checks.scalar(student.kl_divergence(p, q), _kl_oracle(p, q), name="D_KL([0.3, 0.2] || [0.1, 0.6])")
+    p, q = _pmf_with_zeros(rng, (5,), 0), _pmf_with_zeros(rng, (5,), 0)
+    checks.scalar(student.kl_divergence(q, p), _kl_oracle(q, p), name="D_KL(Q || P) (the order matters)")
+### END HIDDEN TESTS
