@@ -112,11 +112,13 @@ def run_grade(
         except ValueError as exc:
             err.print(f"error: {exc}")
             return 2
-    options = runner.GradeOptions(hidden=hidden, device=device, limits=Limits(call_timeout=timeout),
-                                  exercises=exercises)
+    options = runner.GradeOptions(
+        hidden=hidden, device=device, limits=Limits(call_timeout=timeout), exercises=exercises
+    )
     console = make_console()
-    total = sum(len([t for t in lecture.exercises[e].tests if hidden or not t.hidden])
-                for e in (exercises or lecture.exercises))
+    total = sum(
+        len([t for t in lecture.exercises[e].tests if hidden or not t.hidden]) for e in (exercises or lecture.exercises)
+    )
     with report.progress_display(console if not quiet else make_console(sys.stderr), total) as hook:
         result = runner.grade(number, path, options, progress=hook)
     if json_file is not None:
@@ -136,21 +138,34 @@ def run_grade(
 def list_lectures() -> None:
     """Show the lectures, their exercises and points (public + hidden)."""
     from rich.table import Table
+    from rich.text import Text
 
     from autograder.report import make_console
 
     console = make_console()
     table = Table(box=None, pad_edge=False)
-    for column in ("Lecture", "Exercise", "Public", "Hidden", "Tests"):
-        table.add_column(column, justify="left" if column in ("Lecture", "Exercise") else "right")
+    table.add_column("Lecture / exercise", min_width=30)
+    for column in ("Public", "Hidden", "Tests"):
+        table.add_column(column, justify="right")
     for number in registry.available():
         lecture = registry.load(number)
-        for i, ex in enumerate(lecture.exercises.values()):
+        exercises = list(lecture.exercises.values())
+        public = sum(ex.max_points(hidden=False) for ex in exercises)
+        everything = sum(ex.max_points(hidden=True) for ex in exercises)
+        table.add_row(
+            Text(f"lecture{number}  {lecture.title}", style="bold"),
+            f"{public:g}",
+            f"{everything - public:g}",
+            str(sum(len(ex.tests) for ex in exercises)),
+        )
+        for ex in exercises:
             public = ex.max_points(hidden=False)
-            hidden = ex.max_points(hidden=True) - public
-            tag = " [device]" if ex.device else ""
-            table.add_row(f"lecture{number} {lecture.title}" if i == 0 else "", ex.name + tag, f"{public:g}",
-                          f"{hidden:g}", str(len(ex.tests)))
+            table.add_row(
+                Text("  " + ex.name + (" [device]" if ex.device else "")),
+                f"{public:g}",
+                f"{ex.max_points(hidden=True) - public:g}",
+                str(len(ex.tests)),
+            )
     console.print(table)
 
 

@@ -48,7 +48,7 @@ def fmt(value: Any) -> str:
     return repr(value)
 
 
-def fmt_index(index: tuple[int, ...]) -> str:
+def fmt_index(index: tuple) -> str:
     return "[" + ", ".join(str(int(i)) for i in index) + "]"
 
 
@@ -101,8 +101,14 @@ def array(
     if dtype in ("int", "bool"):
         _check_exact(got, expected, name)
         return got
-    return _check_values(got.astype(np.result_type(got.dtype, np.float64)) if got.dtype.kind in "biu" else got,
-                         expected, name, rtol, atol, atol_scale)
+    return _check_values(
+        got.astype(np.result_type(got.dtype, np.float64)) if got.dtype.kind in "biu" else got,
+        expected,
+        name,
+        rtol,
+        atol,
+        atol_scale,
+    )
 
 
 def _check_dtype(got: np.ndarray, expected: np.ndarray, name: str, dtype: str) -> None:
@@ -156,7 +162,8 @@ def _check_values(
     if atol is None:
         scale = float(np.max(np.abs(exp[exp_finite]))) if exp_finite.any() else 1.0
         atol = atol_scale * max(1.0, scale)
-    diff = np.where(both, np.abs(got - exp), 0.0)
+    with np.errstate(invalid="ignore", over="ignore"):
+        diff = np.where(both, np.abs(got - exp), 0.0)
     limit = rtol * np.abs(np.where(both, exp, 0.0)) + atol
     bad = diff > limit
     if bad.any():
@@ -194,7 +201,7 @@ def as_scalar(got: Any, name: str = "result") -> float:
         fail(f"{name} is None (is a `return` statement missing?)")
     if isinstance(got, bool):
         fail(f"{name} is a bool; expected a number")
-    if isinstance(got, (int, float)):
+    if isinstance(got, (int, float, np.integer, np.floating)):
         return float(got)
     if isinstance(got, np.ndarray):
         if got.shape != ():
@@ -210,7 +217,7 @@ def as_scalar(got: Any, name: str = "result") -> float:
 
 def integer(got: Any, expected: int, *, name: str = "result") -> int:
     """Check an integer result (a count, a rank, an index): any int type, compared exactly."""
-    if isinstance(got, np.ndarray) and got.shape == () and got.dtype.kind in "iu":
+    if isinstance(got, np.integer) or (isinstance(got, np.ndarray) and got.shape == () and got.dtype.kind in "iu"):
         got = int(got)
     if isinstance(got, bool) or not isinstance(got, int):
         if isinstance(got, float) and got.is_integer():
@@ -223,7 +230,7 @@ def integer(got: Any, expected: int, *, name: str = "result") -> int:
 
 def boolean(got: Any, expected: bool, *, name: str = "result") -> bool:
     """Check a True/False result (a Python bool or a numpy bool)."""
-    if isinstance(got, np.ndarray) and got.shape == () and got.dtype.kind == "b":
+    if isinstance(got, np.bool_) or (isinstance(got, np.ndarray) and got.shape == () and got.dtype.kind == "b"):
         got = bool(got)
     if not isinstance(got, bool):
         fail(f"{name} is {fmt(got) if got is not None else 'None'}; expected a bool")

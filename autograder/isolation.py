@@ -18,16 +18,15 @@ import sys
 import sysconfig
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from autograder.worker import wire
 
 WORKER_DIR = Path(__file__).resolve().parent / "worker"
-_BOOTSTRAP = (
-    "import sys, json; sys.path[:0] = json.loads(sys.argv[3])['sys_path']; import main; main.main()"
-)
+_BOOTSTRAP = "import sys, json; sys.path[:0] = json.loads(sys.argv[3])['sys_path']; import main; main.main()"
 # Variables a worker may see; everything else (tokens, CI secrets, paths to the kit) is dropped.
 _ENV_KEEP = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "CUDA_VISIBLE_DEVICES", "LD_LIBRARY_PATH", "NUMBA_DISABLE_JIT")
 _ENV_PREFIXES = ("OPENBLAS_", "OMP_", "MKL_", "NVIDIA_", "CUDA_")
@@ -293,8 +292,9 @@ class InProcessWorker:
         from autograder.worker import main as worker_main
 
         self.starts += 1
-        self._worker = worker_main.Worker(-1, -1, {"submission": str(self.submission),
-                                                   "module_name": f"_inprocess_{self.submission.stem}"})
+        self._worker = worker_main.Worker(
+            -1, -1, {"submission": str(self.submission), "module_name": f"_inprocess_{self.submission.stem}"}
+        )
         self.ready = self._worker.load()
 
     def wait_ready(self) -> dict:
@@ -309,8 +309,13 @@ class InProcessWorker:
     def stop(self) -> None:
         self._worker = None
 
-    def request(self, message: dict, timeout: float | None = None,
-                callbacks: dict[int, Callable[..., Any]] | None = None, during: str = "") -> Reply:
+    def request(
+        self,
+        message: dict,
+        timeout: float | None = None,
+        callbacks: dict[int, Callable[..., Any]] | None = None,
+        during: str = "",
+    ) -> Reply:
         worker = self._worker
         if worker is None:
             self.start()

@@ -81,9 +81,17 @@ class Student:
         kept_kwargs = {k: self._keep(v) for k, v in kwargs.items()}
         timeout = (self._timeout or self._worker.limits.call_timeout) * (warmup + repeat)
         reply = self._send(
-            {"op": "repeat", "function": name, "args": kept_args, "kwargs": kept_kwargs,
-             "warmup": warmup, "repeat": repeat, "sync": sync},
-            name, timeout=timeout,
+            {
+                "op": "repeat",
+                "function": name,
+                "args": kept_args,
+                "kwargs": kept_kwargs,
+                "warmup": warmup,
+                "repeat": repeat,
+                "sync": sync,
+            },
+            name,
+            timeout=timeout,
         )
         self._drop([h for h in [*kept_args, *kept_kwargs.values()] if isinstance(h, wire.Handle)])
         reported = reply.body.get("value")
@@ -151,28 +159,37 @@ class Student:
     def _call(self, target: dict, name: str, args: tuple, kwargs: dict, keep: bool) -> Any:
         callbacks: dict[int, Callable[..., Any]] = {}
         message = {
-            "op": "call", **target,
+            "op": "call",
+            **target,
             "args": [self._with_callbacks(a, callbacks) for a in args],
             "kwargs": {k: self._with_callbacks(v, callbacks) for k, v in kwargs.items()},
-            "keep": keep, "forbidden": list(self._forbidden),
+            "keep": keep,
+            "forbidden": list(self._forbidden),
         }
         reply = self._send(message, name, callbacks=callbacks)
         body = reply.body
         if body.get("forbidden_hits"):
             raise StudentError(
                 f"{name} called {', '.join(sorted(set(body['forbidden_hits'])))}, which this exercise forbids",
-                kind="forbidden", output=reply.output,
+                kind="forbidden",
+                output=reply.output,
             )
         if body.get("mutated"):
             where = ", ".join(_describe_argument(w, name, self.functions().get(name)) for w in body["mutated"])
             raise StudentError(
                 f"{name} modified its input {where} in place; work on a copy (e.g. x = x.copy())",
-                kind="mutation", output=reply.output,
+                kind="mutation",
+                output=reply.output,
             )
         return body.get("value")
 
-    def _send(self, message: dict, name: str, timeout: float | None = None,
-              callbacks: dict[int, Callable[..., Any]] | None = None) -> Reply:
+    def _send(
+        self,
+        message: dict,
+        name: str,
+        timeout: float | None = None,
+        callbacks: dict[int, Callable[..., Any]] | None = None,
+    ) -> Reply:
         try:
             reply = self._worker.request(
                 message, timeout=timeout or self._timeout, callbacks=callbacks, during=f"running {name}"
@@ -306,10 +323,7 @@ def describe_import_error(error: Any, filename: str) -> str | None:
     if kind in ("SyntaxError", "IndentationError", "TabError"):
         text = error.get("text") or ""
         caret = " " * max(0, (error.get("offset") or 1) - 1) + "^"
-        return (
-            f"{filename} has a {kind} on line {error.get('line')}: {error.get('message')}\n"
-            f"    {text}\n    {caret}"
-        )
+        return f"{filename} has a {kind} on line {error.get('line')}: {error.get('message')}\n    {text}\n    {caret}"
     if kind == "SystemExit":
         return f"{filename} called sys.exit() while being imported ({error.get('message')})"
     frames = error.get("frames") or []

@@ -15,7 +15,7 @@ def available() -> list[int]:
     """Numbers of the lectures that have grading tests, in order."""
     numbers = []
     for path in LECTURE_TESTS.glob("lecture[0-9][0-9].py"):
-        numbers.append(int(path.stem[len("lecture"):]))
+        numbers.append(int(path.stem[len("lecture") :]))
     return sorted(numbers)
 
 

@@ -28,8 +28,9 @@ def make_console(stream=None) -> Console:
     """A console that is plain (no colour, ASCII boxes) unless writing to a terminal without NO_COLOR."""
     stream = stream or sys.stdout
     plain = not stream.isatty() or "NO_COLOR" in os.environ
-    return Console(file=stream, no_color=plain, highlight=False, soft_wrap=plain, emoji=False,
-                   width=None if not plain else 100)
+    return Console(
+        file=stream, no_color=plain, highlight=False, soft_wrap=plain, emoji=False, width=None if not plain else 100
+    )
 
 
 def _plain(console: Console) -> bool:
@@ -66,16 +67,24 @@ def render(result: LectureResult, console: Console) -> None:
         mark = {"green": "ok", "red": "FAIL", "yellow": "todo"}.get(style, "")
         label = f"{mark:4s} {status}" if plain else status
         tag = " [device]" if exercise.device else ""
-        table.add_row(Text(f"{exercise.name}{tag}"), f"{_points(exercise.score)}/{_points(exercise.max_score)}",
-                      Text(label, style=style))
+        table.add_row(
+            Text(f"{exercise.name}{tag}"),
+            f"{_points(exercise.score)}/{_points(exercise.max_score)}",
+            Text(label, style=style),
+        )
     console.print(table)
     _render_failures(result, console)
     _render_timings(result, console)
     for note in result.notes:
         console.print(Text(f"note: {note}", style="dim"))
     style = "bold green" if result.score == result.max_score else "bold"
-    console.print(Text(f"Total: {_points(result.score)}/{_points(result.max_score)} points "
-                       f"({result.percent:.1f}%) in {result.duration_s:.1f} s", style=style))
+    console.print(
+        Text(
+            f"Total: {_points(result.score)}/{_points(result.max_score)} points "
+            f"({result.percent:.1f}%) in {result.duration_s:.1f} s",
+            style=style,
+        )
+    )
 
 
 def _render_failures(result: LectureResult, console: Console) -> None:
@@ -112,13 +121,21 @@ def _render_timings(result: LectureResult, console: Console) -> None:
     timings = [(t, timing) for t in result.tests() for timing in t.timings]
     if not timings:
         return
-    table = Table(title=Text(f"Timing of [device] tasks on {timings[0][1].device}"), box=box.ASCII if _plain(console)
-                  else box.SIMPLE, title_justify="left", pad_edge=False)
+    table = Table(
+        title=Text(f"Timing of [device] tasks on {timings[0][1].device}"),
+        box=box.ASCII if _plain(console) else box.SIMPLE,
+        title_justify="left",
+        pad_edge=False,
+    )
     for column in ("Task", "Yours", "Reference", "Ratio"):
         table.add_column(column, justify="left" if column == "Task" else "right")
     for _, timing in timings:
-        table.add_row(Text(timing.label), f"{timing.student_s * 1e3:.1f} ms", f"{timing.reference_s * 1e3:.1f} ms",
-                      f"{timing.ratio:.2f}x")
+        table.add_row(
+            Text(timing.label),
+            f"{timing.student_s * 1e3:.1f} ms",
+            f"{timing.reference_s * 1e3:.1f} ms",
+            f"{timing.ratio:.2f}x",
+        )
     console.print(table)
     console.print(Text("  (timings never cost points; ratio = your time / reference time)", style="dim"))
 
@@ -127,8 +144,10 @@ def summary_line(result: LectureResult) -> str:
     """One line for ``--quiet`` and logs."""
     tests = result.tests()
     failed = sum(not t.passed for t in tests)
-    return (f"lecture{result.lecture:02d}: {_points(result.score)}/{_points(result.max_score)} points "
-            f"({result.percent:.1f}%), {len(tests) - failed} of {len(tests)} tests passed")
+    return (
+        f"lecture{result.lecture:02d}: {_points(result.score)}/{_points(result.max_score)} points "
+        f"({result.percent:.1f}%), {len(tests) - failed} of {len(tests)} tests passed"
+    )
 
 
 def _short(path: str) -> str:
@@ -147,8 +166,15 @@ def progress_display(console: Console, total: int) -> Iterator:
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    progress = Progress(TextColumn("[bold]grading"), BarColumn(), MofNCompleteColumn(),
-                        TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=True)
+    progress = Progress(
+        TextColumn("[bold]grading"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
     task = progress.add_task("", total=total)
 
     def hook(event: str, test: Test, result: TestResult | None) -> None:

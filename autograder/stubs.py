@@ -70,7 +70,7 @@ def stub_for(number: int) -> str:
 
 
 def lectures_with_solutions() -> list[int]:
-    return sorted(int(p.stem[len("lecture"):]) for p in paths.SOLUTIONS.glob("lecture[0-9][0-9].py"))
+    return sorted(int(p.stem[len("lecture") :]) for p in paths.SOLUTIONS.glob("lecture[0-9][0-9].py"))
 
 
 def out_of_date() -> list[Path]:

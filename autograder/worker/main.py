@@ -81,7 +81,7 @@ class Worker:
         except BaseException as exc:  # noqa: BLE001 - student code may raise anything, even SystemExit
             return {"op": "ready", "import_error": self.describe(exc), "functions": {}}
         self.module = module
-        functions = {}
+        functions: dict[str, str | None] = {}
         for attr, value in vars(module).items():
             if attr.startswith("_") or not callable(value):
                 continue
@@ -96,9 +96,7 @@ class Worker:
         frames = []
         for frame in traceback.extract_tb(exc.__traceback__):
             if os.path.realpath(frame.filename) == self.submission:
-                frames.append(
-                    {"line": frame.lineno, "function": frame.name, "code": (frame.line or "").strip()}
-                )
+                frames.append({"line": frame.lineno, "function": frame.name, "code": (frame.line or "").strip()})
         detail: dict = {"type": type(exc).__name__, "message": _safe_str(exc), "frames": frames}
         if isinstance(exc, SyntaxError):
             detail["line"] = exc.lineno
@@ -186,8 +184,11 @@ class Worker:
             except wire.WireError as exc:
                 wire.write_frame(
                     self.wfd,
-                    {"op": "error", "error": {"type": "WireError", "message": str(exc), "frames": []},
-                     "output": reply["output"]},
+                    {
+                        "op": "error",
+                        "error": {"type": "WireError", "message": str(exc), "frames": []},
+                        "output": reply["output"],
+                    },
                 )
 
     def keep(self, value: Any) -> wire.Handle:
@@ -331,7 +332,7 @@ def _lookup(dotted: str) -> Any:
     for cut in range(len(parts), 0, -1):
         module = sys.modules.get(".".join(parts[:cut]))
         if module is not None:
-            obj = module
+            obj: Any = module
             for part in parts[cut:]:
                 obj = getattr(obj, part, None)
                 if obj is None:
@@ -342,8 +343,7 @@ def _lookup(dotted: str) -> Any:
 
 def main() -> None:
     request_fd, response_fd = int(sys.argv[1]), int(sys.argv[2])
-    config = json.loads(sys.argv[3])
-    sys.path[:0] = config.get("sys_path", [])
+    config = json.loads(sys.argv[3])  # the bootstrap already put config["sys_path"] first on sys.path
     sys.setrecursionlimit(max(1000, int(config.get("recursion_limit", 3000))))
     Worker(request_fd, response_fd, config).serve()
 

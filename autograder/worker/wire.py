@@ -36,13 +36,35 @@ DEFAULT_MAX_BYTES = 1024 * 1024 * 1024  # 1 GiB of array data per message
 _ALLOWED_DTYPES = {
     np.dtype(name).str
     for name in (
-        "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
-        "float16", "float32", "float64", "complex64", "complex128",
+        "bool",
+        "int8",
+        "int16",
+        "int32",
+        "int64",
+        "uint8",
+        "uint16",
+        "uint32",
+        "uint64",
+        "float16",
+        "float32",
+        "float64",
+        "complex64",
+        "complex128",
     )
 }
 _TORCH_DTYPES = {
-    "bool", "uint8", "int8", "int16", "int32", "int64",
-    "float16", "bfloat16", "float32", "float64", "complex64", "complex128",
+    "bool",
+    "uint8",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "float16",
+    "bfloat16",
+    "float32",
+    "float64",
+    "complex64",
+    "complex128",
 }
 _DEVICE_RE = re.compile(r"^(cpu|cuda(:\d{1,2})?|mps(:\d)?)$")
 
@@ -120,12 +142,13 @@ class _Encoder:
         if t.__module__ == "torch" and t.__name__ in ("Tensor", "Parameter"):
             return self._tensor(value)
         if t.__module__ == "torch.nn.modules.container" and t.__name__ == "Sequential":
-            return {"$": "model", "layers": self.encode(describe_sequential(value), depth + 1),
-                    "state": self.encode(dict(value.state_dict()), depth + 1)}
+            return {
+                "$": "model",
+                "layers": self.encode(describe_sequential(value), depth + 1),
+                "state": self.encode(dict(value.state_dict()), depth + 1),
+            }
         if isinstance(value, np.ndarray):
-            raise WireError(
-                f"returned an ndarray subclass ({_type_name(value)}); return a plain numpy.ndarray"
-            )
+            raise WireError(f"returned an ndarray subclass ({_type_name(value)}); return a plain numpy.ndarray")
         raise WireError(
             f"cannot pass a value of type {_type_name(value)}; use numpy arrays, torch tensors, numbers, "
             "strings, or tuples/lists/dicts of them"
@@ -154,8 +177,13 @@ class _Encoder:
         arr = data.contiguous().numpy()
         self.buffers.append(arr.tobytes())
         return {
-            "$": "tensor", "dtype": dtype, "np_dtype": arr.dtype.str, "shape": list(arr.shape),
-            "device": str(tensor.device), "requires_grad": bool(tensor.requires_grad), "buf": len(self.buffers) - 1,
+            "$": "tensor",
+            "dtype": dtype,
+            "np_dtype": arr.dtype.str,
+            "shape": list(arr.shape),
+            "device": str(tensor.device),
+            "requires_grad": bool(tensor.requires_grad),
+            "buf": len(self.buffers) - 1,
         }
 
 
@@ -384,8 +412,9 @@ def read_frame(fd: int, max_bytes: int = DEFAULT_MAX_BYTES) -> dict:
     total = sum(s for s in sizes if type(s) is int)
     if total > max_bytes:
         raise WireError("frame too large")
-    return decode_message(header, read_exact(fd, total), torch_ok="torch" in sys.modules or _has_tensor(header),
-                          models_ok=True)
+    return decode_message(
+        header, read_exact(fd, total), torch_ok="torch" in sys.modules or _has_tensor(header), models_ok=True
+    )
 
 
 def _has_tensor(header: bytes) -> bool:
