@@ -314,6 +314,9 @@ def vanishing_gradient(depth, activation, rng):
         rng: ``numpy.random.Generator`` for the weights and inputs.
     Returns:
         norms: (depth,) float64 array of positive, finite norms.
+    Numpy with a hand-written backward pass (as here) or torch autograd on float64 tensors are both fine,
+    as long as the result is a numpy array.
+
     Hint:
         Store every pre-activation ``z_l`` and activation ``h_l`` in the forward pass; going backwards,
         ``dz = dh * act'(z_l)``, ``dW_l = h_{l-1}.T @ dz``, ``dh = dz @ W_l.T``.

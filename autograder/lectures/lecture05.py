@@ -704,6 +704,7 @@ vanishing_gradient = lecture.exercise(
     "vanishing_gradient",
     hint="Forward through `depth` random layers keeping z and h, then backpropagate a loss such as "
     "sum(h_last) / N and record ||dW_l|| for every layer, norms[0] next to the input.",
+    torch=True,  # numpy or torch autograd both fit; the worker preloads torch so its import is not timed
 )
 
 SIGMOID_BAR = 1e-2  # the curriculum's property; the reference gives 3e-11 .. 3e-10 over 50 seeds
