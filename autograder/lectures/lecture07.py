@@ -136,8 +136,13 @@ def _clustered_boxes(rng, n, threshold):
 
 
 def _check_nms(student, boxes, scores, threshold, what):
-    checks.array(student.nms(boxes, scores, threshold), _nms_slow(boxes, scores, threshold),
-                 name=f"nms keep indices ({what})", dtype="int")
+    got, expected = student.nms(boxes, scores, threshold), _nms_slow(boxes, scores, threshold)
+    try:
+        checks.array(got, expected, name=f"nms keep indices ({what})", dtype="int")
+    except checks.CheckFailure as exc:
+        if isinstance(got, np.ndarray) and got.ndim == 1 and got.size <= 30:
+            checks.fail(f"{exc}: kept {got.tolist()}, expected {expected.tolist()}")
+        raise
 
 
 nms = lecture.exercise(
@@ -545,7 +550,8 @@ def _check_pool(student, x, size, stride, oracle):
     else:
         expected = _first_max_pool_slow(x, size, stride)
     what = f"x {x.shape}, size={size}, stride={stride}"
-    out, indices = checks.parts(student.max_pool_with_indices(x, size, stride), 2, labels=("out", "indices"))
+    out, indices = checks.parts(student.max_pool_with_indices(x, size, stride), 2, labels=("out", "indices"),
+                                name=f"max_pool_with_indices({what})")
     checks.array(out, expected[0], name=f"pooled values ({what})")
     checks.array(indices, expected[1], name=f"indices ({what})", dtype="int")
 
@@ -584,16 +590,18 @@ def large_negative_values_and_tied_planes(student, rng):
 ### END HIDDEN TESTS
 
 
-def _unpool_torch(values, indices, size, stride, shape):
+def _unpool_torch(values, indices, shape):
+    """torch's max_unpool2d kernel. F.max_unpool2d(..., output_size=...) calls the same kernel after a size
+    check whose first call imports ~2 s of torch internals, hence the aten op directly."""
     torch = _torch()
-    return _F().max_unpool2d(_tt(values), torch.from_numpy(indices), size, stride, output_size=shape[2:]).numpy()
+    return torch.ops.aten.max_unpool2d(_tt(values), torch.from_numpy(indices), list(shape[2:])).numpy()
 
 
 def _check_unpool_from_pool(student, rng, shape, size, stride):
     x = rng.normal(size=shape)
     o, i = _F().max_pool2d(_tt(x), size, stride, return_indices=True)
     values, indices = o.numpy(), i.numpy()
-    checks.array(student.max_unpool(values, indices, shape), _unpool_torch(values, indices, size, stride, shape),
+    checks.array(student.max_unpool(values, indices, shape), _unpool_torch(values, indices, shape),
                  name=f"max_unpool to {shape} (size={size}, stride={stride})")
 
 
@@ -635,7 +643,8 @@ def leftover_border_and_list_shape(student, rng):
     o, i = _F().max_pool2d(_tt(x), 2, 2, return_indices=True)
     values, indices = o.numpy(), i.numpy()
     checks.array(student.max_unpool(values, indices, [1, 3, 7, 9]),
-                 _unpool_torch(values, indices, 2, 2, (1, 3, 7, 9)), name="max_unpool to [1, 3, 7, 9] (a list)")
+                 _unpool_torch(values, indices, (1, 3, 7, 9)),
+                 name="max_unpool with output_shape given as the list [1, 3, 7, 9]")
 ### END HIDDEN TESTS
 
 
