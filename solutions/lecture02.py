@@ -112,7 +112,8 @@ def is_linearly_independent(vectors):
     Returns:
         bool.
     Hint:
-        Compute the rank by elimination (you may reuse your ``matrix_rank`` idea) and compare it with ``k``.
+        Compute the rank by elimination (the idea of ``matrix_rank``; here any method is accepted, even
+        ``np.linalg.matrix_rank``) and compare it with ``k``.
     """
     ### BEGIN SOLUTION
     M = np.array(vectors, dtype=np.float64)

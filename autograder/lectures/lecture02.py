@@ -10,6 +10,7 @@ arrays of several shapes plus edge cases (zero rows, zero evidence, zero probabi
 
 from __future__ import annotations
 
+import ast
 import math
 
 import numpy as np
@@ -101,53 +102,92 @@ def _low_rank(rng, m, n, r, scale=1.0):
     return (rng.normal(size=(m, r)) @ rng.normal(size=(r, n))) * scale if r else np.zeros((m, n))
 
 
-def _check_rank(student, A, what):
-    expected = int(np.linalg.matrix_rank(A))  # the grader's oracle; forbidden to the student
-    with student.forbidding(*_TRIPWIRES):
-        got = student.matrix_rank(A)
+def _check_rank(student, source, A, what, tol=None):
+    """Checks the rank against numpy's (the grader's oracle, forbidden to the student), with the library
+    routines forbidden at run time (tripwires) and in the source (static rule, which also sees aliases)."""
+    if tol is None:
+        expected = int(np.linalg.matrix_rank(A))
+        with student.forbidding(*_TRIPWIRES):
+            got = student.matrix_rank(A)
+    else:  # numpy's tol is absolute on the singular values; ours is relative to max|A|
+        expected = int(np.linalg.matrix_rank(A, tol=tol * float(np.max(np.abs(A)))))
+        with student.forbidding(*_TRIPWIRES):
+            got = student.matrix_rank(A, tol)
+    _static_rank_rule(source)
     checks.integer(got, expected, name=f"matrix_rank({what})")
 
 
 @matrix_rank.test(points=1)
-def full_and_deficient_rank(student, rng):
+def full_and_deficient_rank(student, source, rng):
     for m, n, r in [(4, 4, 4), (3, 5, 3), (6, 4, 2), (5, 5, 3), (1, 3, 1), (7, 2, 1)]:
-        _check_rank(student, _low_rank(rng, m, n, r), f"a ({m}, {n}) matrix of rank {r}")
+        _check_rank(student, source, _low_rank(rng, m, n, r), f"a ({m}, {n}) matrix of rank {r}")
 
 
 @matrix_rank.test(points=1)
-def zero_matrix_and_duplicate_rows(student, rng):
-    _check_rank(student, np.zeros((3, 4)), "zeros((3, 4))")
+def zero_matrix_and_duplicate_rows(student, source, rng):
+    _check_rank(student, source, np.zeros((3, 4)), "zeros((3, 4))")
     a = rng.normal(size=4)
-    _check_rank(student, np.stack([a, 2 * a, -a]), "three multiples of one row")
-    _check_rank(student, np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]), "[[1,2,3],[4,5,6],[7,8,9]]")
+    _check_rank(student, source, np.stack([a, 2 * a, -a]), "three multiples of one row")
+    _check_rank(student, source, np.arange(1.0, 10.0).reshape(3, 3), "[[1, 2, 3], [4, 5, 6], [7, 8, 9]]")
 
 
 @matrix_rank.test(points=1)
-def no_library_rank(student, source, rng):
-    _check_rank(student, _low_rank(rng, 4, 5, 2), "a (4, 5) matrix of rank 2")
-    checks.not_using(source, "matrix_rank", _FORBIDDEN_RANK,
-                     why="compute the rank by Gaussian elimination; SVD/QR/eigen routines do the work for you")
+def small_thin_and_tolerance(student, source, rng):
+    _check_rank(student, source, np.array([[3.0]]), "[[3]]")
+    _check_rank(student, source, np.zeros((1, 1)), "[[0]]")
+    _check_rank(student, source, rng.normal(size=(5, 1)), "a (5, 1) column")
+    _check_rank(student, source, rng.normal(size=(1, 5)), "a (1, 5) row")
+    _check_rank(student, source, np.eye(6), "eye(6)")
+    D = np.diag([1.0, 1e-6, 1e-3])  # for a diagonal matrix the pivots are the diagonal entries
+    _check_rank(student, source, D, "diag(1, 1e-6, 1e-3) with tol=1e-4", tol=1e-4)
+    _check_rank(student, source, D, "diag(1, 1e-6, 1e-3) with tol=1e-7", tol=1e-7)
+
+
+def _library_rank_uses(source):
+    """Static look for numpy's matrix_rank: ``<module>.matrix_rank`` inside the student's ``matrix_rank`` or an
+    import of it (at module level or in the function). A bare name ``matrix_rank`` is the student's own function
+    (a recursive elimination calls itself), so it does not count; ``checks.forbidden_names`` would flag it."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return False
+    scopes = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
+    scopes += [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == "matrix_rank"]
+    for node in (inner for scope in scopes for inner in ast.walk(scope)):
+        if isinstance(node, ast.Attribute) and node.attr == "matrix_rank":
+            return True
+        if isinstance(node, ast.alias) and node.name.split(".")[-1] == "matrix_rank":
+            return True
+    return False
+
+
+def _static_rank_rule(source):
+    why = "compute the rank by Gaussian elimination; SVD/QR/eigen routines do the work for you"
+    checks.not_using(source, "matrix_rank", [n for n in _FORBIDDEN_RANK if n != "matrix_rank"], why=why)
+    if _library_rank_uses(source):
+        checks.fail(f"matrix_rank uses numpy's matrix_rank, which this exercise forbids ({why})")
 
 
 ### BEGIN HIDDEN TESTS
 @matrix_rank.test(points=1, hidden=True)
-def scaling_keeps_the_rank(student, rng):
+def scaling_keeps_the_rank(student, source, rng):
     A = _low_rank(rng, 5, 6, 3)
     for scale in [1e-8, 1e8, 1e-12, 1e12]:
-        _check_rank(student, A * scale, f"{scale:g} * (a (5, 6) matrix of rank 3)")
+        _check_rank(student, source, A * scale, f"{scale:g} * (a (5, 6) matrix of rank 3)")
     B = rng.normal(size=(4, 4))
     for scale in [1e-12, 1e8]:
-        _check_rank(student, B * scale, f"{scale:g} * (a random (4, 4) matrix of rank 4)")
+        _check_rank(student, source, B * scale, f"{scale:g} * (a random (4, 4) matrix of rank 4)")
 
 
 @matrix_rank.test(points=1, hidden=True)
-def ill_conditioned_but_full_rank(student, rng):
+def ill_conditioned_but_full_rank(student, source, rng):
     for singular, n in [([1.0, 1e-3, 1e-6], 3), ([1.0, 1.0, 1e-5, 1e-7, 0.0], 5), ([1e3, 1.0, 1e-4, 0.0, 0.0], 5)]:
         U, _ = np.linalg.qr(rng.normal(size=(n, n)))
         V, _ = np.linalg.qr(rng.normal(size=(n, n)))
         A = U @ np.diag(singular) @ V.T
-        _check_rank(student, A, f"a ({n}, {n}) matrix with singular values {singular}")
-    _check_rank(student, 1.0 / (np.arange(1, 6)[:, None] + np.arange(5)[None, :]), "the (5, 5) Hilbert matrix")
+        _check_rank(student, source, A, f"a ({n}, {n}) matrix with singular values {singular}")
+    hilbert = 1.0 / (np.arange(1, 6)[:, None] + np.arange(5)[None, :])
+    _check_rank(student, source, hilbert, "the (5, 5) Hilbert matrix")
 ### END HIDDEN TESTS
 
 
