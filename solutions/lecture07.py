@@ -28,7 +28,7 @@ def box_iou(boxes1, boxes2):
         IoU   = inter / union            (0 where union == 0, e.g. two zero-area boxes)
 
     Boxes that only touch (share an edge) have intersection 0, hence IoU 0; a box nested in another
-    has IoU = small area / large area.
+    has IoU = small area / large area. Boxes with ``x2 < x1`` or ``y2 < y1`` are outside the contract.
 
     Args:
         boxes1: (M, 4) boxes; boxes2: (K, 4) boxes.
@@ -185,6 +185,9 @@ def occlusion_saliency(score_fn, image, label, patch, stride):
         patch: side of the square; stride: step between positions.
     Returns:
         (Hs, Ws) float64 array with ``Hs = (H - patch) // stride + 1``, ``Ws = (W - patch) // stride + 1``.
+    Hint:
+        Compute the base score once; for every position occlude a fresh ``image.copy()`` with
+        ``occluded[:, r:r + patch, c:c + patch] = 0`` (all channels at once) and subtract its score.
     """
     ### BEGIN SOLUTION
     image = np.asarray(image, dtype=np.float64)
