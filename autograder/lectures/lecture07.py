@@ -219,8 +219,20 @@ def _roi_slow(features, rois, output_size, scale):
 
 
 def _check_roi(student, features, rois, output_size, scale, what):
-    checks.array(student.roi_max_pool(features, rois, output_size, scale),
-                 _roi_slow(features, rois, output_size, scale), name=f"roi_max_pool ({what})")
+    expected = _roi_slow(features, rois, output_size, scale)
+    got = student.roi_max_pool(features, rois, output_size, scale)
+    try:
+        checks.array(got, expected, name=f"roi_max_pool output[roi, channel, bin row, bin col] ({what})")
+    except checks.CheckFailure as exc:
+        if isinstance(got, np.ndarray) and got.shape == expected.shape and got.dtype.kind in "fiu":
+            with np.errstate(invalid="ignore"):
+                wrong = ~np.isclose(got, expected, rtol=1e-6, atol=1e-9 * max(1.0, float(np.abs(expected).max())))
+            rows = np.flatnonzero(wrong.reshape(len(rois), -1).any(axis=1))
+            if rows.size:
+                r = int(rows[0])
+                checks.fail(f"{exc}. The first wrong ROI is rois[{r}] = {rois[r].tolist()} "
+                            f"(spatial_scale={scale}, output_size={output_size}, feature map {features.shape})")
+        raise
 
 
 roi_max_pool = lecture.exercise(
