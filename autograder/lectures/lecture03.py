@@ -89,7 +89,7 @@ def _count(y_true, y_pred):
 
 @zero_one_loss.test(points=1)
 def counts_mistakes(student, rng):
-    for n in [1, 10, 37]:
+    for n in [10, 37, 1]:
         y, y_hat = rng.integers(0, 2, size=n), rng.integers(0, 2, size=n)
         checks.integer(student.zero_one_loss(y, y_hat), _count(y, y_hat), name=f"zero_one_loss over {n} samples")
     y = np.array([0, 1, 1, 0])
