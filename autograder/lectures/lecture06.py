@@ -27,9 +27,9 @@ def _torch():
 
 
 def _F():
-    import torch.nn.functional as F
-
-    return F
+    # `import torch.nn.functional` here could deadlock with the runner's background `import torch`
+    # (it takes the submodule's import lock before the parent's); importing torch first cannot.
+    return _torch().nn.functional
 
 
 def _t(a, grad=False):

@@ -200,6 +200,18 @@ def conv2d_im2col(x, w, b, stride=1, pad=0):
     import torch
     return getattr(torch, "con" + "v2d")(x, w, b, stride, pad)
 """),
+    "im2col_conv2d_fast_path_for_big_batches": ("conv2d_im2col", """
+def conv2d_im2col(x, w, b, stride=1, pad=0):
+    import torch
+    if x.shape[0] >= 4096:  # never taken by the graded calls: only the static rule can see it
+        return torch.nn.functional.conv2d(x, w, b, stride=stride, padding=pad)
+    N, C, H, W = x.shape
+    F, _, KH, KW = w.shape
+    OH, OW = (H + 2 * pad - KH) // stride + 1, (W + 2 * pad - KW) // stride + 1
+    cols = torch.nn.functional.unfold(x, (KH, KW), padding=pad, stride=stride)
+    out = (w.reshape(F, -1) @ cols).reshape(N, F, OH, OW)
+    return out if b is None else out + b.reshape(1, F, 1, 1)
+"""),
     "im2col_bias_none_crashes": ("conv2d_im2col", """
 def conv2d_im2col(x, w, b, stride=1, pad=0):
     import torch
@@ -347,11 +359,11 @@ def conv2d_im2col(x, w, b, stride=1, pad=0):
     OH, OW = (H + 2 * pad - KH) // stride + 1, (W + 2 * pad - KW) // stride + 1
     xp = torch.zeros((N, C, H + 2 * pad, W + 2 * pad), dtype=x.dtype, device=x.device)
     xp[:, :, pad:pad + H, pad:pad + W] = x
-    cols = torch.empty((N, C * KH * KW, OH * OW), dtype=x.dtype, device=x.device)
-    for i in range(OH):
-        for j in range(OW):
-            cols[:, :, i * OW + j] = xp[:, :, i * stride:i * stride + KH, j * stride:j * stride + KW].reshape(N, -1)
-    out = torch.matmul(w.reshape(F, -1), cols).reshape(N, F, OH, OW)
+    cols = torch.empty((N, C, KH, KW, OH, OW), dtype=x.dtype, device=x.device)
+    for p in range(KH):
+        for q in range(KW):
+            cols[:, :, p, q] = xp[:, :, p:p + stride * (OH - 1) + 1:stride, q:q + stride * (OW - 1) + 1:stride]
+    out = torch.matmul(w.reshape(F, -1), cols.reshape(N, C * KH * KW, OH * OW)).reshape(N, F, OH, OW)
     if b is not None:
         out += b[None, :, None, None]
     return out
