@@ -317,7 +317,9 @@ def spatial_mean_is_the_gap_fc_score(student, rng):
     features = np.maximum(rng.normal(size=(K, H, W)), 0.0)
     head = torch.nn.Sequential(torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten(), torch.nn.Linear(K, C, bias=False))
     head = head.double()
-    weights = head[2].weight.detach().numpy().T.copy()  # torch stores (C, K); the curriculum uses (K, C)
+    weights = rng.normal(size=(K, C))
+    with torch.no_grad():
+        head[2].weight.copy_(_tt(weights.T))  # torch stores (C, K); the curriculum uses (K, C)
     scores = head(_tt(features)[None]).detach().numpy()[0]
     for c in range(C):
         cam = checks.array(student.class_activation_map(features, weights, c), _cam_slow(features, weights, c),
@@ -413,12 +415,13 @@ def patch_covering_the_whole_image(student, rng):
 
 
 def _small_cnn(torch, in_channels, classes, seed):
-    torch.manual_seed(seed)
-    return torch.nn.Sequential(
-        torch.nn.Conv2d(in_channels, 4, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
-        torch.nn.Conv2d(4, 5, 3, padding=1), torch.nn.ReLU(), torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten(),
-        torch.nn.Linear(5, classes),
-    ).eval()
+    with torch.random.fork_rng():  # a fixed network, without touching the global torch generator
+        torch.manual_seed(seed)
+        return torch.nn.Sequential(
+            torch.nn.Conv2d(in_channels, 4, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+            torch.nn.Conv2d(4, 5, 3, padding=1), torch.nn.ReLU(), torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten(),
+            torch.nn.Linear(5, classes),
+        ).eval()
 
 
 def _saliency_autograd(model, image, label):
