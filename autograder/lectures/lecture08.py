@@ -136,7 +136,8 @@ def batch_one_and_wide_state(student, rng):
 # --- rnn_forward ------------------------------------------------------------------------------------------
 
 rnn_forward = lecture.exercise(
-    "rnn_forward", hint="Loop t = 0..T-1, feeding each new state into the next step; h[:, t] is the state after x[:, t]."
+    "rnn_forward",
+    hint="Loop t = 0..T-1, feeding each new state into the next step; h[:, t] is the state after x[:, t].",
 )
 
 
@@ -427,8 +428,8 @@ def _check_clipped(got, grads, max_norm):
         got = checks.mapping(got, grads, name="clipped gradients")
         items = [(f'clipped["{k}"]', got[k], grads[k]) for k in grads]
     else:
-        checks.that(isinstance(got, list),
-                    f"a list of gradients must come back as a list; got {type(got).__name__ if got is not None else None}")
+        kind = type(got).__name__ if got is not None else "None"
+        checks.that(isinstance(got, list), f"a list of gradients must come back as a list; got {kind}")
         checks.that(len(got) == len(grads), f"the clipped list has {len(got)} arrays, expected {len(grads)}")
         items = [(f"clipped[{i}]", g, e) for i, (g, e) in enumerate(zip(got, grads))]
     what = f"(global norm {norm:.6g}, max_norm {max_norm:g}: " + (
@@ -519,7 +520,7 @@ def matches_autograd_jacobians(student, rng):
 def zero_state_gives_powers_of_w(student, rng):
     # x = 0, b = 0, h0 = 0 keeps every state at 0, where tanh' = 1: dh_{T-1}/dh_t = (W.T)^(T-1-t) per sample.
     N, T, D, H = 2, 6, 3, 4
-    x, h0, (U, _, b) = np.zeros((N, T, D)), np.zeros((N, H)), _params(rng, D, H)
+    x, h0, U = np.zeros((N, T, D)), np.zeros((N, H)), rng.normal(size=(D, H))
     W = rng.normal(size=(H, H)) * 0.6
     expected = np.array([np.sqrt(N) * np.linalg.norm(np.linalg.matrix_power(W, T - 1 - t)) for t in range(T)])
     got = checks.array(student.bptt_gradient_norms(x, h0, U, W, np.zeros(H)), expected, name="norms")
