@@ -625,4 +625,43 @@ def pyramid_pool(x, bins=(1, 2, 3, 6)):
     return np.concatenate(outs, axis=1)
 """,
     },
+    "float64_saliency_and_plain_python": {
+        "gradient_saliency": """
+def gradient_saliency(model, image, label):
+    # computes in float64 on a copy of the model, then returns the image's dtype
+    import copy
+    import torch
+    m = copy.deepcopy(model).double()
+    x = image.detach().to(torch.float64).unsqueeze(0).requires_grad_(True)
+    m(x)[0, label].backward()
+    return x.grad[0].abs().max(dim=0)[0].to(image.dtype)
+""",
+        "class_activation_map": """
+def class_activation_map(features, fc_weights, class_idx):
+    K, H, W = features.shape
+    out = np.zeros((H, W))
+    for y in range(H):
+        for x in range(W):
+            out[y, x] = sum(float(fc_weights[k, class_idx]) * float(features[k, y, x]) for k in range(K))
+    return out
+""",
+        "upsample_nearest": """
+def upsample_nearest(x, scale):
+    N, C, H, W = x.shape
+    out = np.empty((N, C, H * scale, W * scale))
+    for i in range(H * scale):
+        for j in range(W * scale):
+            out[:, :, i, j] = x[:, :, i // scale, j // scale]
+    return out
+""",
+        "max_unpool": """
+def max_unpool(x, indices, output_shape):
+    N, C, H, W = output_shape
+    out = np.zeros((N, C, H * W))
+    rows = np.arange(N)[:, None, None]
+    chans = np.arange(C)[None, :, None]
+    out[rows, chans, indices.reshape(N, C, -1)] = x.reshape(N, C, -1)
+    return out.reshape(N, C, H, W)
+""",
+    },
 }
