@@ -265,6 +265,14 @@ def lstm_sequence(x, h0, c0, Wx, Wh, b):
         out, (h, c) = layer(x, (h0[None], c0[None]))
     return out, h[0], c[0]
 """),
+    "sequence_hides_torch_lstm_behind_getattr": ("lstm_sequence", """
+def lstm_sequence(x, h0, c0, Wx, Wh, b):
+    import torch
+    fused = getattr(torch, "ls" + "tm")   # invisible to the static rule; the run-time tripwire catches it
+    params = [Wx.T.contiguous(), Wh.T.contiguous(), b, torch.zeros_like(b)]
+    out, h, c = fused(x, (h0[None], c0[None]), params, True, 1, 0.0, False, False, True)
+    return out, h[0], c[0]
+"""),
     "sequence_ignores_c0": ("lstm_sequence", """
 def lstm_sequence(x, h0, c0, Wx, Wh, b):
     import torch
