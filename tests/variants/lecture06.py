@@ -212,6 +212,17 @@ def conv2d_im2col(x, w, b, stride=1, pad=0):
     out = (w.reshape(F, -1) @ cols).reshape(N, F, OH, OW)
     return out if b is None else out + b.reshape(1, F, 1, 1)
 """),
+    "im2col_through_nn_conv2d": ("conv2d_im2col", """
+def conv2d_im2col(x, w, b, stride=1, pad=0):
+    import torch
+    layer = torch.nn.Conv2d(w.shape[1], w.shape[0], tuple(w.shape[2:]), stride=stride, padding=pad,
+                            bias=b is not None).to(device=x.device, dtype=x.dtype)
+    with torch.no_grad():
+        layer.weight.copy_(w)
+        if b is not None:
+            layer.bias.copy_(b)
+        return layer(x)
+"""),
     "im2col_bias_none_crashes": ("conv2d_im2col", """
 def conv2d_im2col(x, w, b, stride=1, pad=0):
     import torch
