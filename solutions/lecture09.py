@@ -62,7 +62,8 @@ def lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b):
     Returns:
         (h, c), each (N, H).
     Hint:
-        Recompute the gates here (do not call ``lstm_gates``: each exercise is graded on its own).
+        Compute the four gates as in ``lstm_gates`` (calling your own ``lstm_gates`` is allowed, but then a bug
+        there costs points here too).
     """
     ### BEGIN SOLUTION
     H = Wh.shape[0]
