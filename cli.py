@@ -49,13 +49,18 @@ def _grade_command(number: int):
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print a one-line summary only.")] = False,
         device: Annotated[str, typer.Option(help="Device for [device] tasks: auto, cpu or cuda.")] = "auto",
         timeout: Annotated[float, typer.Option(help="Seconds allowed per call of a student function.")] = 10.0,
+        sandbox: Annotated[
+            str, typer.Option(help="Isolation of student code: auto (bwrap when available), bwrap or process.")
+        ] = "auto",
         exercise: Annotated[
             Optional[list[str]],  # noqa: UP045
             typer.Option("--exercise", "-e", help="Grade only this exercise (repeatable)."),
         ] = None,
     ) -> None:
         raise typer.Exit(
-            run_grade(number, submission, reference, hidden, json_file, fail_under, quiet, device, timeout, exercise)
+            run_grade(
+                number, submission, reference, hidden, json_file, fail_under, quiet, device, timeout, exercise, sandbox
+            )
         )
 
     command.__doc__ = f"Grade lecture {number} (assignments/lecture{number:02d}.py unless told otherwise)."
@@ -73,6 +78,7 @@ def run_grade(
     device: str,
     timeout: float,
     exercises: list[str] | None,
+    sandbox_mode: str = "auto",
 ) -> int:
     """Grade one lecture and report; returns the exit status."""
     from autograder.report import make_console
@@ -83,6 +89,13 @@ def run_grade(
         return 2
     if device not in ("auto", "cpu", "cuda"):
         err.print(f"error: --device must be auto, cpu or cuda, not {device!r}")
+        return 2
+    from autograder import sandbox
+
+    try:
+        sandbox_mode = sandbox.choose(sandbox_mode)
+    except (ValueError, sandbox.SandboxUnavailable) as exc:
+        err.print(f"error: --sandbox: {exc}")
         return 2
     if fail_under is not None and not 0 <= fail_under <= 100:
         err.print("error: --fail-under is a percentage between 0 and 100")
@@ -113,7 +126,7 @@ def run_grade(
             err.print(f"error: {exc}")
             return 2
     options = runner.GradeOptions(
-        hidden=hidden, device=device, limits=Limits(call_timeout=timeout), exercises=exercises
+        hidden=hidden, device=device, limits=Limits(call_timeout=timeout), exercises=exercises, sandbox=sandbox_mode
     )
     console = make_console()
     total = sum(

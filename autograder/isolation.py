@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 import os
 import select
+import shutil
 import signal
 import struct
 import subprocess
 import sys
-import sysconfig
 import tempfile
 import time
 from collections.abc import Callable
@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from autograder import sandbox
+from autograder.sandbox import PidsCgroup
 from autograder.worker import wire
 
 WORKER_DIR = Path(__file__).resolve().parent / "worker"
@@ -42,8 +44,12 @@ class Limits:
 
     call_timeout: float = 10.0  # seconds of wall clock per request
     import_timeout: float = 20.0  # seconds to import the submission (torch alone takes a few)
-    memory_bytes: int | None = 4 * 1024**3  # address space, when the platform allows it
-    max_result_bytes: int = 512 * 1024**2
+    submission_timeout: float = 600.0  # seconds of wall clock for all the tests of one submission
+    cpu_seconds: int = 600  # CPU time of one worker process (RLIMIT_CPU)
+    memory_bytes: int | None = 4 * 1024**3  # address space (RLIMIT_AS), when the platform allows it
+    file_bytes: int = 64 * 1024**2  # largest file the worker may write (RLIMIT_FSIZE)
+    max_processes: int = 64  # processes and threads the worker may run at once (pids cgroup / RLIMIT_NPROC)
+    max_result_bytes: int = 512 * 1024**2  # array data in one reply
 
 
 @dataclass
@@ -60,12 +66,14 @@ class WorkerProcess:
     submission: Path
     limits: Limits = field(default_factory=Limits)
     preload: tuple[str, ...] = ()  # modules the worker imports in a background thread once it is ready
+    sandbox: str = "process"  # "bwrap" or "process" (see autograder.sandbox)
     process: subprocess.Popen | None = None
     ready: dict | None = None
     starts: int = 0
     _rfd: int = -1  # we read replies here
     _wfd: int = -1  # we write requests here
     _tmp: tempfile.TemporaryDirectory | None = None
+    _cgroup: PidsCgroup | None = None
 
     # --- life cycle -----------------------------------------------------------------------------------
 
@@ -76,17 +84,26 @@ class WorkerProcess:
         self._tmp = tempfile.TemporaryDirectory(prefix="grade-worker-")
         req_r, req_w = os.pipe()
         rep_r, rep_w = os.pipe()
+        submission = Path(self.submission).resolve()
+        work_dir = Path(self._tmp.name)
+        if self.sandbox == "bwrap":
+            prefix = sandbox.bwrap_prefix(WORKER_DIR, submission, work_dir)
+            inside_submission = f"{sandbox.SANDBOX_SUBMISSION_DIR}/{submission.name}"
+            worker_dir, home = sandbox.SANDBOX_WORKER_DIR, "/tmp/work"
+        else:
+            prefix, inside_submission, worker_dir, home = [], str(submission), str(WORKER_DIR), str(work_dir)
         config = {
-            "submission": str(Path(self.submission).resolve()),
-            "module_name": self.submission.stem,
-            "sys_path": [str(WORKER_DIR), *_site_dirs()],
+            "submission": inside_submission,
+            "module_name": submission.stem,
+            "sys_path": [worker_dir, *sandbox.sandbox_python_path()],
             "preload": list(self.preload),
         }
         env = {k: v for k, v in os.environ.items() if k in _ENV_KEEP or k.startswith(_ENV_PREFIXES)}
-        env.update(HOME=self._tmp.name, TMPDIR=self._tmp.name, PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1")
-        memory = self.limits.memory_bytes
+        env.update(HOME=home, TMPDIR=home, PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1")
+        self._cgroup = sandbox.PidsCgroup.create(self.limits.max_processes)
+        limits, cgroup = self.limits, self._cgroup
         self.process = subprocess.Popen(
-            [sys.executable, "-I", "-S", "-c", _BOOTSTRAP, str(req_r), str(rep_w), json.dumps(config)],
+            [*prefix, sys.executable, "-I", "-S", "-c", _BOOTSTRAP, str(req_r), str(rep_w), json.dumps(config)],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -94,7 +111,7 @@ class WorkerProcess:
             cwd=self._tmp.name,
             env=env,
             start_new_session=True,
-            preexec_fn=(lambda: _apply_rlimits(memory)) if os.name == "posix" else None,
+            preexec_fn=(lambda: _enter_limits(limits, cgroup)) if os.name == "posix" else None,
         )
         os.close(req_r)
         os.close(rep_w)
@@ -119,7 +136,9 @@ class WorkerProcess:
         return self.process is not None and self.process.poll() is None
 
     def stop(self) -> None:
-        """Kill the worker and everything in its process group; never waits on its pipes."""
+        """Kill the worker and everything it started (process group, cgroup); never waits on its pipes."""
+        if self._cgroup is not None:
+            self._cgroup.kill_all()
         if self.process is not None:
             if self.process.poll() is None:
                 try:
@@ -138,8 +157,11 @@ class WorkerProcess:
                 except OSError:
                     pass
         self._rfd = self._wfd = -1
+        if self._cgroup is not None:
+            self._cgroup.remove()
+            self._cgroup = None
         if self._tmp is not None:
-            self._tmp.cleanup()
+            shutil.rmtree(self._tmp.name, ignore_errors=True)
             self._tmp = None
 
     # --- requests -------------------------------------------------------------------------------------
@@ -242,35 +264,39 @@ class WorkerProcess:
                 code = None
         if code is None:
             return f"the worker closed its channel while {during}"
+        if self.sandbox == "bwrap" and code > 128:  # bwrap reports a child killed by signal N as 128 + N
+            code = -(code - 128)
         if code < 0:
             name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else str(-code)
-            hint = " (out of memory?)" if -code == signal.SIGKILL else ""
+            hint = {
+                int(signal.SIGKILL): " (out of memory?)",
+                int(signal.SIGXCPU): " (the CPU time limit was used up)",
+                int(signal.SIGXFSZ): " (the file size limit was exceeded)",
+            }.get(-code, "")
             return f"worker died: signal {-code} ({name}){hint} while {during}"
         return f"worker exited with status {code} while {during} (did the code call os._exit or sys.exit?)"
 
 
-def _site_dirs() -> list[str]:
-    """Where third-party packages live (numpy, torch), without the kit's own folder."""
-    dirs = []
-    for key in ("purelib", "platlib"):
-        path = sysconfig.get_paths().get(key)
-        if path and path not in dirs:
-            dirs.append(path)
-    for path in sys.path:
-        if path.endswith(("site-packages", "dist-packages")) and path not in dirs:
-            dirs.append(path)
-    return dirs
-
-
-def _apply_rlimits(memory_bytes: int | None) -> None:
+def _enter_limits(limits: Limits, cgroup: PidsCgroup | None) -> None:
+    """In the child, before exec: join the pids cgroup and set the rlimits (inherited by everything)."""
     import resource
 
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    if memory_bytes:
-        try:
-            resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-        except (ValueError, OSError):
-            pass
+    if cgroup is not None:
+        cgroup.add(os.getpid())
+    settings = [
+        (resource.RLIMIT_CORE, 0),
+        (resource.RLIMIT_CPU, limits.cpu_seconds),
+        (resource.RLIMIT_FSIZE, limits.file_bytes),
+        (resource.RLIMIT_AS, limits.memory_bytes),
+    ]
+    if cgroup is None and os.geteuid() != 0:  # RLIMIT_NPROC counts every process of the uid; root ignores it
+        settings.append((resource.RLIMIT_NPROC, limits.max_processes))
+    for which, value in settings:
+        if value:
+            try:
+                resource.setrlimit(which, (value, value))
+            except (ValueError, OSError):
+                pass
 
 
 class InProcessWorker:

@@ -56,6 +56,7 @@ def render(result: LectureResult, console: Console) -> None:
     """Print the full report."""
     plain = _plain(console)
     mode = "public and hidden tests" if result.hidden_included else "public tests"
+    mode += f", sandbox: {result.sandbox}"
     console.print(Text(f"Lecture {result.lecture} - {result.title}", style="bold"), end="")
     console.print(f"  ({escape(_short(result.submission))}, {mode})")
     table = Table(box=box.ASCII if plain else box.SIMPLE_HEAVY, show_edge=not plain, pad_edge=False)

@@ -4,7 +4,7 @@ The JSON schema is versioned by :data:`SCHEMA_VERSION`; a change that removes or
 Version 1::
 
     {"schema_version": 1, "kit_version": str, "lecture": 4, "title": str, "submission": str,
-     "hidden_included": bool, "device": str, "score": float, "max_score": float, "duration_s": float,
+     "hidden_included": bool, "device": str, "sandbox": str, "score": float, "max_score": float, "duration_s": float,
      "exercises": [{"name": str, "score": float, "max_score": float, "hint": str, "device": bool,
                     "tests": [{"name": str, "passed": bool, "score": float, "max_score": float,
                                "hidden": bool, "status": "passed"|"failed"|"not_implemented"|"error",
@@ -85,6 +85,7 @@ class LectureResult:
     exercises: list[ExerciseResult] = field(default_factory=list)
     duration_s: float = 0.0
     notes: list[str] = field(default_factory=list)
+    sandbox: str = "process"
 
     @property
     def score(self) -> float:
@@ -112,6 +113,7 @@ class LectureResult:
             "submission": self.submission,
             "hidden_included": self.hidden_included,
             "device": self.device,
+            "sandbox": self.sandbox,
             "score": round(self.score, 6),
             "max_score": round(self.max_score, 6),
             "duration_s": round(self.duration_s, 3),

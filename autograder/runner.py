@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder import paths, registry
+from autograder import paths, registry, sandbox
 from autograder.checks import CheckFailure
 from autograder.isolation import Limits, WorkerProcess
 from autograder.proxy import Student, StudentError
@@ -41,6 +41,7 @@ class GradeOptions:
     device: str = "auto"
     limits: Limits = field(default_factory=Limits)
     exercises: list[str] | None = None  # grade only these exercises
+    sandbox: str = "auto"  # auto | bwrap | process (see autograder.sandbox)
     in_process: bool = False  # benchmarks only: no isolation, not a trust boundary
 
 
@@ -119,6 +120,8 @@ def grade(
         student = Student(worker)
         ctx = Context(lecture, student, options.device)
         result = LectureResult(number, lecture.title, str(submission), options.hidden, options.device)
+        result.sandbox = "in-process (not isolated)" if options.in_process else worker.sandbox
+        budget = options.limits.submission_timeout
         for exercise in selected:
             ex_result = ExerciseResult(exercise.name, exercise.hint, exercise.device)
             for test in exercise.tests:
@@ -126,7 +129,11 @@ def grade(
                     continue
                 if progress:
                     progress("start", test, None)
-                test_result = run_test(test, ctx)
+                if time.perf_counter() - started > budget:
+                    test_result = TestResult(test.name, test.exercise, 0.0, test.points, test.hidden, "failed",
+                                             f"not run: the submission used up its time budget of {budget:g} s")
+                else:
+                    test_result = run_test(test, ctx)
                 ex_result.tests.append(test_result)
                 if progress:
                     progress("done", test, test_result)
@@ -146,7 +153,7 @@ def _make_worker(submission: Path, options: GradeOptions, preload: tuple[str, ..
         from autograder.isolation import InProcessWorker
 
         return InProcessWorker(submission, options.limits)
-    return WorkerProcess(submission, options.limits, preload=preload)
+    return WorkerProcess(submission, options.limits, preload=preload, sandbox=sandbox.choose(options.sandbox))
 
 
 def _preload(modules: tuple[str, ...]) -> None:

@@ -342,6 +342,10 @@ def _lookup(dotted: str) -> Any:
 
 
 def main() -> None:
+    import signal
+
+    if hasattr(signal, "SIGXFSZ"):  # a write past the file size limit fails with an error instead
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     request_fd, response_fd = int(sys.argv[1]), int(sys.argv[2])
     config = json.loads(sys.argv[3])  # the bootstrap already put config["sys_path"] first on sys.path
     sys.setrecursionlimit(max(1000, int(config.get("recursion_limit", 3000))))
