@@ -417,7 +417,7 @@ def long_batch_one_and_large_inputs(student, device, rng):
 @lstm_sequence.test(points=0, hidden=True, timeout=60)
 def time_against_nn_lstm(student, device, timing, rng):
     torch = _torch()
-    args = _device_case(rng, device, torch.float32, 32, 30, 16, 32)
+    args = _device_case(rng, device, torch.float32, 32, 20, 16, 32)
     times = student.time("lstm_sequence", *args, warmup=1, repeat=3, sync=device)
     reference = _nn_lstm(args)
 
@@ -425,6 +425,6 @@ def time_against_nn_lstm(student, device, timing, rng):
         with torch.no_grad():
             reference()
 
-    timing.compare("lstm_sequence vs nn.LSTM, N=32, T=30, D=16, H=32 (a loop is expected to be slower)", times,
+    timing.compare("lstm_sequence vs nn.LSTM, N=32, T=20, D=16, H=32 (a loop is expected to be slower)", times,
                    run_reference)
 ### END HIDDEN TESTS
