@@ -114,6 +114,8 @@ def dropout_backward(dout, mask, p):
         p: the drop probability used in the forward pass.
     Returns:
         dx shaped like ``dout``.
+    Hint:
+        Dropped entries got no signal forward, so they get no gradient backward; handle ``p = 1`` first.
     """
     raise NotImplementedError("dropout_backward: not implemented yet")
 
@@ -185,6 +187,8 @@ def relu_backward(dout, z):
         dout: upstream gradient, any shape; z: pre-activation, same shape.
     Returns:
         dz shaped like ``z``.
+    Hint:
+        ``z > 0`` is a boolean mask; multiplying by it (or ``np.where``) keeps the upstream gradient there.
     """
     raise NotImplementedError("relu_backward: not implemented yet")
 
@@ -225,6 +229,9 @@ def sgd_momentum(w, dw, v, lr, momentum):
         momentum: float in [0, 1).
     Returns:
         (w, v): the new parameters and velocity, new arrays.
+    Hint:
+        Two lines; update ``v`` first, then use the new ``v``. The learning rate multiplies ``v`` in the
+        parameter update, not the gradient inside ``v``.
     """
     raise NotImplementedError("sgd_momentum: not implemented yet")
 
@@ -245,6 +252,8 @@ def adagrad(w, dw, g2, lr, eps=1e-10):
         w, dw: parameters and gradient; g2: the running sum of squared gradients; lr; eps.
     Returns:
         (w, g2), new arrays.
+    Hint:
+        Use the updated ``g2`` (including this step's gradient) in the denominator.
     """
     raise NotImplementedError("adagrad: not implemented yet")
 
@@ -265,6 +274,8 @@ def rmsprop(w, dw, s, lr, alpha=0.99, eps=1e-8):
         constant; eps.
     Returns:
         (w, s), new arrays.
+    Hint:
+        Same shape as Adagrad's update with ``g2`` replaced by the moving average ``s``.
     """
     raise NotImplementedError("rmsprop: not implemented yet")
 
@@ -290,6 +301,9 @@ def adam(w, dw, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
         beta1, beta2: decay rates; eps.
     Returns:
         (w, m, v), new arrays.
+    Hint:
+        Return the moving averages ``m`` and ``v`` themselves (not ``m_hat``, ``v_hat``): the next step
+        builds on them. At ``t = 1`` the bias correction turns ``m_hat`` back into ``dw``.
     """
     raise NotImplementedError("adam: not implemented yet")
 
