@@ -111,6 +111,9 @@ def stride_and_padding(student, rng):
 @conv2d_forward.test(points=1, hidden=True)
 def kernels_from_1x1_to_5x5(student, rng):
     _check_conv_forward(student, rng, _MORE)
+    x, w, b, _, _ = _conv_inputs(rng, _BASIC[0])
+    checks.array(student.conv2d_forward(x, w, b), _conv_oracle(x, w, b, 1, 0),
+                 name="conv2d_forward(x, w, b) with the default stride=1, pad=0")
 
 
 @conv2d_forward.test(points=1, hidden=True)
@@ -233,6 +236,9 @@ def matches_torch_max_pool2d(student, rng):
 @max_pool_forward.test(points=1, hidden=True)
 def other_sizes_and_strides(student, rng):
     _check_pool_forward(student, rng, _POOL_MORE, "max")
+    x = rng.normal(size=(2, 3, 5, 7))
+    checks.array(student.max_pool_forward(x), _F().max_pool2d(_t(x), 2, 2).numpy(),
+                 name="max_pool_forward(x) with the default size=2, stride=2")
 
 
 @max_pool_forward.test(points=1, hidden=True)
@@ -351,6 +357,9 @@ def matches_torch_avg_pool2d(student, rng):
 def overlapping_windows_and_large_inputs(student, rng):
     _check_pool_forward(student, rng, _POOL_MORE, "avg")
     _check_pool_forward(student, rng, [(2, 2, 6, 5, 2, 2)], "avg", scale=1000.0)
+    x = rng.normal(size=(1, 3, 7, 4))
+    checks.array(student.avg_pool_forward(x), _F().avg_pool2d(_t(x), 2, 2).numpy(),
+                 name="avg_pool_forward(x) with the default size=2, stride=2")
 ### END HIDDEN TESTS
 
 
@@ -595,19 +604,22 @@ def _im2col(student, *args):
 
 
 def _check_im2col(student, device, rng, cases, dtype, with_bias=True):
+    """Against F.conv2d in float64 on the CPU; run on the grading device, and also on the CPU when that is a GPU."""
     torch = _torch()
     F = _F()
     precision = {"float64": dict(rtol=1e-6, atol_scale=1e-9), "float32": dict(rtol=1e-4, atol_scale=1e-5)}[dtype]
+    tdtype = getattr(torch, dtype)
     for case in cases:
         x, w, b, stride, pad = _conv_inputs(rng, case)
         expected = F.conv2d(_t(x), _t(w), _t(b) if with_bias else None, stride=stride, padding=pad)
-        tdtype = getattr(torch, dtype)
-        args = [torch.from_numpy(a).to(device=device, dtype=tdtype) for a in (x, w, b)]
-        if not with_bias:
-            args[2] = None
-        got = _im2col(student, *args, stride, pad)
-        checks.tensor(got, expected.to(device=device, dtype=tdtype), **precision,
-                      name=f"conv2d_im2col in {dtype}{'' if with_bias else ' with b=None'} for {_describe(case)}")
+        for where in dict.fromkeys([device, "cpu"]):
+            args = [torch.from_numpy(a).to(device=where, dtype=tdtype) for a in (x, w, b)]
+            if not with_bias:
+                args[2] = None
+            got = _im2col(student, *args, stride, pad)
+            checks.tensor(got, expected.to(device=where, dtype=tdtype), **precision,
+                          name=f"conv2d_im2col in {dtype}{'' if with_bias else ' with b=None'} on {where} "
+                          f"for {_describe(case)}")
 
 
 @conv2d_im2col.test(points=1)
