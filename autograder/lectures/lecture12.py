@@ -15,7 +15,8 @@ import numpy as np
 from autograder import checks
 from autograder.spec import Lecture
 
-lecture = Lecture(12, "Variational autoencoders", preload=("torch",))
+# torch._dynamo: the first torch.optim optimizer imports it (seconds); the worker preloads it in the background.
+lecture = Lecture(12, "Variational autoencoders", preload=("torch", "torch._dynamo"))
 
 
 def _torch():
