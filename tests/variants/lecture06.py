@@ -470,4 +470,35 @@ def conv2d_im2col(x, w, b, stride=1, pad=0):
     return out if b is None else out + b.view(1, -1, 1, 1)
 """,
     },
+    "numpy_im2col_and_col2im": {
+        "conv2d_forward": """
+def conv2d_forward(x, w, b, stride=1, pad=0):
+    N, C, H, W = x.shape
+    F, _, KH, KW = w.shape
+    OH, OW = (H + 2 * pad - KH) // stride + 1, (W + 2 * pad - KW) // stride + 1
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    i = (np.repeat(np.arange(KH), KW)[None, :] + stride * np.repeat(np.arange(OH), OW)[:, None])  # (L, KH*KW)
+    j = (np.tile(np.arange(KW), KH)[None, :] + stride * np.tile(np.arange(OW), OH)[:, None])
+    cols = xp[:, :, i, j]  # (N, C, L, KH*KW)
+    cols = cols.transpose(0, 2, 1, 3).reshape(N, OH * OW, C * KH * KW)
+    out = cols @ w.reshape(F, -1).T + b  # (N, L, F)
+    return out.transpose(0, 2, 1).reshape(N, F, OH, OW)
+""",
+        "conv2d_backward": """
+def conv2d_backward(dout, x, w, b, stride=1, pad=0):
+    N, C, H, W = x.shape
+    F, _, KH, KW = w.shape
+    OH, OW = dout.shape[2], dout.shape[3]
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    i = (np.repeat(np.arange(KH), KW)[None, :] + stride * np.repeat(np.arange(OH), OW)[:, None])
+    j = (np.tile(np.arange(KW), KH)[None, :] + stride * np.tile(np.arange(OW), OH)[:, None])
+    cols = xp[:, :, i, j].transpose(0, 2, 1, 3).reshape(N, OH * OW, C * KH * KW)
+    d = dout.reshape(N, F, OH * OW).transpose(0, 2, 1)  # (N, L, F)
+    dw = np.einsum("nlf,nlk->fk", d, cols).reshape(w.shape)
+    dcols = (d @ w.reshape(F, -1)).reshape(N, OH * OW, C, KH * KW).transpose(0, 2, 1, 3)
+    dxp = np.zeros(xp.shape)
+    np.add.at(dxp, (slice(None), slice(None), i, j), dcols)
+    return dxp[:, :, pad:pad + H, pad:pad + W], dw, d.sum(axis=(0, 1))
+""",
+    },
 }
