@@ -186,7 +186,7 @@ def gcn_propagate_sparse(edge_index, num_nodes, H, W):
         (n, F_out) tensor of ``H``'s dtype on ``H``'s device.
     Hint:
         Messages go both ways for ``u != v`` (append the reversed edges, but a self-loop only once), plus
-        one for the added self-loop of every node: ``out = HW / d`` to start, then
-        ``out.index_add_(0, dst, HW[src] * norm[:, None])``.
+        one for the added self-loop of every node. Scale ``X = D^-1/2 (H @ W)`` first, then
+        ``out = X.clone(); out.index_add_(0, dst, X[src])`` and scale ``out`` by ``D^-1/2`` again.
     """
     raise NotImplementedError("gcn_propagate_sparse: not implemented yet")

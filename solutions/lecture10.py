@@ -239,23 +239,21 @@ def gcn_propagate_sparse(edge_index, num_nodes, H, W):
         (n, F_out) tensor of ``H``'s dtype on ``H``'s device.
     Hint:
         Messages go both ways for ``u != v`` (append the reversed edges, but a self-loop only once), plus
-        one for the added self-loop of every node: ``out = HW / d`` to start, then
-        ``out.index_add_(0, dst, HW[src] * norm[:, None])``.
+        one for the added self-loop of every node. Scale ``X = D^-1/2 (H @ W)`` first, then
+        ``out = X.clone(); out.index_add_(0, dst, X[src])`` and scale ``out`` by ``D^-1/2`` again.
     """
     ### BEGIN SOLUTION
     import torch
 
     src, dst = edge_index[0].long(), edge_index[1].long()
     off = src != dst
-    # Both directions for ordinary edges, a listed self-loop once.
+    # Messages go both ways along ordinary edges; a listed self-loop (u, u) sends one.
     rows = torch.cat([src, dst[off]])
     cols = torch.cat([dst, src[off]])
-    degree = torch.ones(num_nodes, dtype=H.dtype, device=H.device)
-    degree.index_add_(0, rows, torch.ones(rows.shape[0], dtype=H.dtype, device=H.device))
-    inv_sqrt = degree.rsqrt()
-    HW = H @ W
-    out = HW * (inv_sqrt * inv_sqrt)[:, None]  # the added self-loop (A + I)
-    norm = inv_sqrt[rows] * inv_sqrt[cols]
-    out.index_add_(0, rows, HW[cols] * norm[:, None])
-    return out
+    degree = torch.bincount(rows, minlength=num_nodes).to(H.dtype) + 1.0  # + 1: the added self-loop (A + I)
+    s = degree.rsqrt()
+    X = (H @ W) * s[:, None]  # D^-1/2 (H W)
+    out = X.clone()  # the added self-loop
+    out.index_add_(0, rows, X[cols])  # (A + I) D^-1/2 H W
+    return out * s[:, None]  # D^-1/2 (A + I) D^-1/2 H W
     ### END SOLUTION
