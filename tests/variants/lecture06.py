@@ -272,7 +272,8 @@ def conv2d_forward(x, w, b, stride=1, pad=0):
         for f in range(F):
             for i in range(OH):
                 for j in range(OW):
-                    out[n, f, i, j] = np.sum(xp[n, :, i * stride:i * stride + KH, j * stride:j * stride + KW] * w[f]) + b[f]
+                    window = xp[n, :, i * stride:i * stride + KH, j * stride:j * stride + KW]
+                    out[n, f, i, j] = np.sum(window * w[f]) + b[f]
     return out
 """,
         "conv2d_backward": """
