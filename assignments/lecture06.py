@@ -125,6 +125,8 @@ def avg_pool_forward(x, size=2, stride=2):
         x: (N, C, H, W); size: window side; stride: window step.
     Returns:
         (N, C, OH, OW).
+    Hint:
+        The same loop as max pooling with ``.mean(axis=(2, 3))``; windows overlap when ``stride < size``.
     """
     raise NotImplementedError("avg_pool_forward: not implemented yet")
 
@@ -155,6 +157,9 @@ def flatten_fc_forward(x, W, b):
         x: (N, C, H, W); W: (C*H*W, K); b: (K,).
     Returns:
         scores: (N, K).
+    Hint:
+        ``x.reshape(N, -1)`` already is the channel-major order; transposing to channels-last
+        (``NHWC``) first would pair the features with the wrong rows of ``W``.
     """
     raise NotImplementedError("flatten_fc_forward: not implemented yet")
 

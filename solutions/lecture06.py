@@ -174,6 +174,8 @@ def avg_pool_forward(x, size=2, stride=2):
         x: (N, C, H, W); size: window side; stride: window step.
     Returns:
         (N, C, OH, OW).
+    Hint:
+        The same loop as max pooling with ``.mean(axis=(2, 3))``; windows overlap when ``stride < size``.
     """
     ### BEGIN SOLUTION
     N, C, H, W = x.shape
@@ -220,6 +222,9 @@ def flatten_fc_forward(x, W, b):
         x: (N, C, H, W); W: (C*H*W, K); b: (K,).
     Returns:
         scores: (N, K).
+    Hint:
+        ``x.reshape(N, -1)`` already is the channel-major order; transposing to channels-last
+        (``NHWC``) first would pair the features with the wrong rows of ``W``.
     """
     ### BEGIN SOLUTION
     return x.reshape(x.shape[0], -1) @ W + b
