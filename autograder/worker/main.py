@@ -11,6 +11,7 @@ side, and timings are taken with the grader's own clock around the request.
 
 from __future__ import annotations
 
+import builtins
 import importlib.util
 import inspect
 import io
@@ -65,6 +66,13 @@ class Worker:
         self.next_id = 1
         self.capture = BoundedText()
         self.submission = os.path.realpath(config["submission"])
+        self.builtins = dict(vars(builtins))  # restored after student code ran (it may patch them)
+
+    def restore_builtins(self) -> None:
+        namespace = vars(builtins)
+        for name in [n for n in namespace if n not in self.builtins]:
+            del namespace[name]
+        namespace.update(self.builtins)
 
     # --- student module -------------------------------------------------------------------------------
 
@@ -77,7 +85,10 @@ class Worker:
                 raise ImportError(f"cannot load {path}")
             module = importlib.util.module_from_spec(spec)
             sys.modules[name] = module
-            spec.loader.exec_module(module)
+            try:
+                spec.loader.exec_module(module)
+            finally:
+                self.restore_builtins()
         except BaseException as exc:  # noqa: BLE001 - student code may raise anything, even SystemExit
             return {"op": "ready", "import_error": self.describe(exc), "functions": {}}
         self.module = module
@@ -151,7 +162,9 @@ class Worker:
 
     def serve(self) -> None:
         sys.stdout = sys.stderr = self.capture
-        wire.write_frame(self.wfd, self.load())
+        ready = self.load()
+        self.restore_builtins()
+        wire.write_frame(self.wfd, ready)
         preload = self.config.get("preload", [])
         if preload:  # e.g. torch: import it in the background while the first tests run
             # A short GIL switch interval keeps requests answered quickly while the import runs.
@@ -178,6 +191,7 @@ class Worker:
                     reply = {"op": "protocol_error", "message": f"unknown op {op!r}"}
             except BaseException as exc:  # noqa: BLE001
                 reply = {"op": "error", "error": self.describe(exc)}
+            self.restore_builtins()
             reply["output"] = self.capture.take()
             try:
                 wire.write_frame(self.wfd, reply)
@@ -203,7 +217,10 @@ class Worker:
         kwargs = self.resolve(request.get("kwargs", {}))
         snapshots = _snapshot(args, kwargs) if request.get("check_mutation", True) else None
         with _Tripwires(request.get("forbidden", [])) as trip:
-            result = fn(*args, **kwargs)
+            try:
+                result = fn(*args, **kwargs)
+            finally:
+                self.restore_builtins()
         reply: dict = {"op": "result", "forbidden_hits": trip.hits}
         if snapshots is not None:
             reply["mutated"] = _mutated(snapshots, args, kwargs)
