@@ -39,6 +39,10 @@ def that(condition: Any, message: str) -> None:
 
 def fmt(value: Any) -> str:
     """A short, readable rendering of a number or a small array."""
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
     if isinstance(value, (float, np.floating)):
         return f"{float(value):.6g}"
     if isinstance(value, np.ndarray):
@@ -50,6 +54,11 @@ def fmt(value: Any) -> str:
 
 def fmt_index(index: tuple) -> str:
     return "[" + ", ".join(str(int(i)) for i in index) + "]"
+
+
+def _at(index: tuple) -> str:
+    """`` at [i, j]`` for an entry of an array, nothing for a scalar."""
+    return f" at {fmt_index(index)}" if index else ""
 
 
 def _type_problem(got: Any, expected_kind: str, name: str) -> str | None:
@@ -136,7 +145,7 @@ def _check_exact(got: np.ndarray, expected: np.ndarray, name: str) -> None:
     if bad.any():
         first = np.unravel_index(int(np.argmax(bad)), bad.shape) if bad.ndim else ()
         fail(
-            f"{name} differs in {int(bad.sum())} of {bad.size} entries; first at {fmt_index(first)}: "
+            f"{name} differs in {int(bad.sum())} of {bad.size} entries; first{_at(first)}: "
             f"got {fmt(got[first])}, expected {fmt(expected[first])}"
         )
 
@@ -150,14 +159,12 @@ def _check_values(
     for label, mask in (("NaN", np.isnan(got) & ~np.isnan(exp)), ("inf", np.isinf(got) & ~np.isinf(exp))):
         if mask.any():
             first = np.unravel_index(int(np.argmax(mask)), mask.shape) if mask.ndim else ()
-            fail(
-                f"{name} contains {label} at {int(mask.sum())} of {mask.size} entries, first at "
-                f"{fmt_index(first)} (expected {fmt(exp[first])}); is the formula numerically unstable?"
-            )
+            where = f" at {int(mask.sum())} of {mask.size} entries, first{_at(first)}" if mask.ndim else ""
+            fail(f"{name} contains {label}{where} (expected {fmt(exp[first])}); is the formula numerically unstable?")
     wrong_nonfinite = ~exp_finite & ~((got == exp) | (np.isnan(got) & np.isnan(exp)))
     if wrong_nonfinite.any():
         first = np.unravel_index(int(np.argmax(wrong_nonfinite)), exp.shape) if exp.ndim else ()
-        fail(f"{name} at {fmt_index(first)} is {fmt(got[first])}, expected {fmt(exp[first])}")
+        fail(f"{name}{_at(first)} is {fmt(got[first])}, expected {fmt(exp[first])}")
     both = got_finite & exp_finite
     if atol is None:
         scale = float(np.max(np.abs(exp[exp_finite]))) if exp_finite.any() else 1.0
@@ -169,12 +176,12 @@ def _check_values(
     if bad.any():
         worst = np.unravel_index(int(np.argmax(np.where(bad, diff, -1.0))), bad.shape) if bad.ndim else ()
         first = np.unravel_index(int(np.argmax(bad)), bad.shape) if bad.ndim else ()
-        rel = diff[worst] / max(abs(float(exp[worst])), 1e-300)
-        where = "" if not bad.ndim else f" at {fmt_index(worst)}"
+        rel = f", rel error {diff[worst] / abs(float(exp[worst])):.3g}" if exp[worst] != 0 else ""
         first_note = "" if first == worst or not bad.ndim else f"; first bad index {fmt_index(first)}"
+        count = f" in {int(bad.sum())} of {bad.size} entries" if bad.ndim else ""
         fail(
-            f"{name} is wrong in {int(bad.sum())} of {bad.size} entries: max abs error {diff[worst]:.3g}{where} "
-            f"(got {fmt(got[worst])}, expected {fmt(exp[worst])}, rel error {rel:.3g}){first_note}; "
+            f"{name} is wrong{count}: max abs error {diff[worst]:.3g}{_at(worst)} "
+            f"(got {fmt(got[worst])}, expected {fmt(exp[worst])}{rel}){first_note}; "
             f"tolerance rtol={rtol:g}, atol={atol:.2g}"
         )
     return got
@@ -352,8 +359,8 @@ def forbidden_names(source: str, function: str, names: Iterable[str]) -> list[st
         for node in ast.walk(scope):
             if isinstance(node, ast.Attribute) and node.attr in wanted:
                 found.add(node.attr)
-            elif isinstance(node, ast.Name) and node.id in wanted:
-                found.add(node.id)
+            elif isinstance(node, ast.Name) and node.id in wanted and node.id != function:
+                found.add(node.id)  # (a bare call of the function's own name is recursion, not the library)
             elif isinstance(node, ast.alias) and node.name.split(".")[-1] in wanted:
                 found.add(node.name.split(".")[-1])
     return sorted(found)

@@ -175,7 +175,8 @@ class Student:
                 output=reply.output,
             )
         if body.get("mutated"):
-            where = ", ".join(_describe_argument(w, name, self.functions().get(name)) for w in body["mutated"])
+            described = [_describe_argument(w, name, self.functions().get(name)) for w in body["mutated"]]
+            where = ", ".join(dict.fromkeys(described))
             raise StudentError(
                 f"{name} modified its input {where} in place; work on a copy (e.g. x = x.copy())",
                 kind="mutation",
@@ -278,12 +279,13 @@ def _signature_from_text(text: str) -> inspect.Signature:
 
 
 def _describe_argument(where: str, name: str, signature: str | None) -> str:
+    """``args[0]['W']`` -> ```params['W']``` using the student's parameter names."""
     if where.startswith("args[") and signature:
         try:
-            index = int(where[5:].split("]")[0])
+            index_text, _, rest = where[5:].partition("]")
             params = list(_signature_from_text(signature).parameters)
-            if index < len(params):
-                return f"`{params[index]}`"
+            if int(index_text) < len(params):
+                return f"`{params[int(index_text)]}{rest}`"
         except (ValueError, SyntaxError):
             pass
     if where.startswith("kwargs["):

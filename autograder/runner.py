@@ -130,8 +130,15 @@ def grade(
                 if progress:
                     progress("start", test, None)
                 if time.perf_counter() - started > budget:
-                    test_result = TestResult(test.name, test.exercise, 0.0, test.points, test.hidden, "failed",
-                                             f"not run: the submission used up its time budget of {budget:g} s")
+                    test_result = TestResult(
+                        test.name,
+                        test.exercise,
+                        0.0,
+                        test.points,
+                        test.hidden,
+                        "failed",
+                        f"not run: the submission used up its time budget of {budget:g} s",
+                    )
                 else:
                     test_result = run_test(test, ctx)
                 ex_result.tests.append(test_result)

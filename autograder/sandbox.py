@@ -44,9 +44,23 @@ def bwrap_works() -> bool:
         return False
     try:
         done = subprocess.run(
-            [exe, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--unshare-all",
-             "--die-with-parent", "true"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=10,
+            [
+                exe,
+                "--ro-bind",
+                "/",
+                "/",
+                "--dev",
+                "/dev",
+                "--proc",
+                "/proc",
+                "--unshare-all",
+                "--die-with-parent",
+                "true",
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=10,
         )
     except (OSError, subprocess.TimeoutExpired):
         return False
@@ -88,10 +102,23 @@ def bwrap_prefix(worker_dir: Path, submission: Path, work_dir: Path) -> list[str
         if not root.startswith(("/usr/", "/etc/")) and root != "/usr":
             args += ["--ro-bind", root, root]
     args += [
-        "--ro-bind", str(worker_dir), SANDBOX_WORKER_DIR,
-        "--ro-bind", str(submission), f"{SANDBOX_SUBMISSION_DIR}/{submission.name}",
-        "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
-        "--bind", str(work_dir), "/tmp/work", "--chdir", "/tmp/work",
+        "--ro-bind",
+        str(worker_dir),
+        SANDBOX_WORKER_DIR,
+        "--ro-bind",
+        str(submission),
+        f"{SANDBOX_SUBMISSION_DIR}/{submission.name}",
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--tmpfs",
+        "/tmp",
+        "--bind",
+        str(work_dir),
+        "/tmp/work",
+        "--chdir",
+        "/tmp/work",
     ]
     return args
 

@@ -38,9 +38,7 @@ if os.environ.get("CI") and not HAVE_BWRAP:
 
 # A correct softmax the attacks fall back to once they "succeed" (e.g. after reading the reference).
 CORRECT = "    e = np.exp(z - z.max(axis=1, keepdims=True))\n    return e / e.sum(axis=1, keepdims=True)\n"
-USE_REFERENCE = (
-    "    ns = {}\n    exec(src, ns)\n    return ns['softmax'](z)\n"
-)
+USE_REFERENCE = "    ns = {}\n    exec(src, ns)\n    return ns['softmax'](z)\n"
 
 # name -> (softmax body, or module prelude when it starts with "PRELUDE:", expected message pattern, modes)
 BOTH, BWRAP = ("process", "bwrap"), ("bwrap",)
@@ -48,83 +46,174 @@ ATTACKS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "sys_exit_at_import": ("PRELUDE:import sys\nsys.exit(0)\n", r"called sys.exit\(\) while being imported", BOTH),
     "os_exit_at_import": ("PRELUDE:import os\nos._exit(0)\n", r"worker exited with status 0", BOTH),
     "sys_exit_in_function": ("    import sys\n    sys.exit(0)\n", r"raised SystemExit", BOTH),
-    "os_exit_in_function": ("    import os\n    os._exit(0)\n", r"worker exited with status 0 while running softmax", BOTH),
+    "os_exit_in_function": (
+        "    import os\n    os._exit(0)\n",
+        r"worker exited with status 0 while running softmax",
+        BOTH,
+    ),
     "keyboard_interrupt": ("    raise KeyboardInterrupt\n", r"raised KeyboardInterrupt", BOTH),
     "system_exit_raised": ("    raise SystemExit(3)\n", r"raised SystemExit: exit code 3", BOTH),
     "base_exception": ("    raise BaseException('boom')\n", r"raised BaseException: boom", BOTH),
     "infinite_loop": ("    while True:\n        pass\n", r"timed out after 2 s", BOTH),
     "sleep_forever": ("    import time\n    time.sleep(10**6)\n", r"timed out after 2 s", BOTH),
     "recursion_bomb": ("    return softmax(z)\n", r"recursed too deeply", BOTH),
-    "c_stack_overflow": ("    import sys\n    sys.setrecursionlimit(10**7)\n    def f(n):\n        return f(n + 1)\n"
-                         "    return f(0)\n", r"worker died: signal 11|timed out after 2 s|memory limit", BOTH),
+    "c_stack_overflow": (
+        "    import sys\n    sys.setrecursionlimit(10**7)\n    def f(n):\n        return f(n + 1)\n    return f(0)\n",
+        r"worker died: signal 11|timed out after 2 s|memory limit",
+        BOTH,
+    ),
     "allocate_50_gb": ("    return np.ones(int(50e9) // 8)\n", r"exceeded the memory limit", BOTH),
-    "fork_bomb": ("    import os\n    while True:\n        try:\n            os.fork()\n        except OSError:\n"
-                  "            pass\n", r"timed out after 2 s|worker", BWRAP),
-    "thread_bomb": ("    import threading, time\n    for _ in range(10000):\n"
-                    "        threading.Thread(target=time.sleep, args=(100,), daemon=True).start()\n" + CORRECT,
-                    r"can't start new thread|RuntimeError", BWRAP),
-    "daemon_outlives_call": ("    import os, time\n    if os.fork() == 0:\n        os.setsid()\n"
-                             "        if os.fork() == 0:\n            os.execvp('sleep', ['sleep', '1000', '" + TOKEN +
-                             "'])\n        os._exit(0)\n    time.sleep(0.1)\n" + "    return z * 0\n",
-                             r"is wrong in", BOTH),
-    "print_100_mb": ("    import sys, os\n    sys.stdout.write('x' * 100_000_000)\n    os.write(1, b'y' * 10_000_000)\n"
-                     "    return z * 0\n", r"is wrong in", BOTH),
-    "write_huge_file": ("    open('big.bin', 'wb').write(b'0' * 200_000_000)\n" + CORRECT,
-                        r"File too large|file size limit", BOTH),
-    "read_solutions_by_path": ("    src = open('" + ROOT + "/solutions/lecture04.py').read()\n" + USE_REFERENCE,
-                               r"FileNotFoundError", BWRAP),
-    "read_solutions_relative": ("    import os\n    src = open(os.path.join(os.path.dirname(__file__), '..', "
-                                "'solutions', 'lecture04.py')).read()\n" + USE_REFERENCE, r"FileNotFoundError", BWRAP),
-    "read_hidden_tests": ("    src = open('" + ROOT + "/autograder/lectures/lecture04.py').read()\n"
-                          "    assert 'HIDDEN' in src\n" + CORRECT, r"FileNotFoundError", BWRAP),
-    "import_solutions": ("    import sys\n    sys.path.insert(0, '" + ROOT + "')\n    import solutions.lecture04 as r\n"
-                         "    return r.softmax(z)\n", r"ModuleNotFoundError", BWRAP),
-    "import_solutions_from_default_path": ("    import solutions.lecture04 as r\n    return r.softmax(z)\n",
-                                           r"ModuleNotFoundError", BOTH),
+    "fork_bomb": (
+        "    import os\n    while True:\n        try:\n            os.fork()\n        except OSError:\n"
+        "            pass\n",
+        r"timed out after 2 s|worker",
+        BWRAP,
+    ),
+    "thread_bomb": (
+        "    import threading, time\n    for _ in range(10000):\n"
+        "        threading.Thread(target=time.sleep, args=(100,), daemon=True).start()\n" + CORRECT,
+        r"can't start new thread|RuntimeError",
+        BWRAP,
+    ),
+    "daemon_outlives_call": (
+        "    import os, time\n    if os.fork() == 0:\n        os.setsid()\n"
+        "        if os.fork() == 0:\n            os.execvp('sleep', ['sleep', '1000', '"
+        + TOKEN
+        + "'])\n        os._exit(0)\n    time.sleep(0.1)\n"
+        + "    return z * 0\n",
+        r"is wrong in",
+        BOTH,
+    ),
+    "print_100_mb": (
+        "    import sys, os\n    sys.stdout.write('x' * 100_000_000)\n    os.write(1, b'y' * 10_000_000)\n"
+        "    return z * 0\n",
+        r"is wrong in",
+        BOTH,
+    ),
+    "write_huge_file": (
+        "    open('big.bin', 'wb').write(b'0' * 200_000_000)\n" + CORRECT,
+        r"File too large|file size limit",
+        BOTH,
+    ),
+    "read_solutions_by_path": (
+        "    src = open('" + ROOT + "/solutions/lecture04.py').read()\n" + USE_REFERENCE,
+        r"FileNotFoundError",
+        BWRAP,
+    ),
+    "read_solutions_relative": (
+        "    import os\n    src = open(os.path.join(os.path.dirname(__file__), '..', "
+        "'solutions', 'lecture04.py')).read()\n" + USE_REFERENCE,
+        r"FileNotFoundError",
+        BWRAP,
+    ),
+    "read_hidden_tests": (
+        "    src = open('" + ROOT + "/autograder/lectures/lecture04.py').read()\n"
+        "    assert 'HIDDEN' in src\n" + CORRECT,
+        r"FileNotFoundError",
+        BWRAP,
+    ),
+    "import_solutions": (
+        "    import sys\n    sys.path.insert(0, '" + ROOT + "')\n    import solutions.lecture04 as r\n"
+        "    return r.softmax(z)\n",
+        r"ModuleNotFoundError",
+        BWRAP,
+    ),
+    "import_solutions_from_default_path": (
+        "    import solutions.lecture04 as r\n    return r.softmax(z)\n",
+        r"ModuleNotFoundError",
+        BOTH,
+    ),
     "import_hidden_tests": ("    import autograder.lectures.lecture04\n" + CORRECT, r"ModuleNotFoundError", BOTH),
-    "find_solutions_by_walking": ("    import os\n    for top in ('/work', '/root', '/home', '/tmp', '/'):\n"
-                                  "        for d, _, files in os.walk(top):\n"
-                                  "            if 'lecture04.py' in files and 'solutions' in d:\n"
-                                  "                src = open(os.path.join(d, 'lecture04.py')).read()\n"
-                                  + "".join("    " * 3 + line + "\n" for line in USE_REFERENCE.strip("\n").split("\n"))
-                                  + "    raise LookupError('no solutions found')\n",
-                                  r"LookupError: no solutions found|timed out", BWRAP),
-    "read_grader_environment": ("    import os\n    assert '" + SECRET + "' in str(os.environ)\n" + CORRECT,
-                                r"AssertionError", BOTH),
-    "read_grader_proc_environ": ("    import glob\n    for f in glob.glob('/proc/*/environ'):\n        try:\n"
-                                 "            if b'" + SECRET + "' in open(f, 'rb').read():\n"
-                                 "                e = np.exp(z - z.max(axis=1, keepdims=True))\n"
-                                 "                return e / e.sum(axis=1, keepdims=True)\n"
-                                 "        except OSError:\n            pass\n    raise LookupError('no secret')\n",
-                                 r"LookupError: no secret", BWRAP),
-    "monkeypatch_numpy": ("PRELUDE:import numpy\nnumpy.allclose = lambda *a, **k: True\n"
-                          "numpy.testing.assert_allclose = lambda *a, **k: None\n"
-                          "numpy.array_equal = lambda *a, **k: True\n", None, BOTH),
-    "monkeypatch_builtins": ("PRELUDE:import builtins\nbuiltins.isinstance = lambda *a: True\n"
-                             "builtins.abs = lambda x: 0\n", None, BOTH),
-    "inspect_caller_stack": ("    import inspect\n    for frame in inspect.stack():\n"
-                             "        for k, v in frame.frame.f_locals.items():\n"
-                             "            if k in ('expected', 'exp', 'oracle'):\n                return v\n"
-                             "    raise LookupError('no expected value in reach')\n",
-                             r"LookupError: no expected value in reach", BOTH),
-    "ndarray_subclass": ("    class Liar(np.ndarray):\n        def __eq__(self, o):\n            return True\n"
-                         "    return np.zeros(z.shape).view(Liar)\n", r"ndarray subclass", BOTH),
-    "always_equal_object": ("    class Eq:\n        def __eq__(self, o):\n            return True\n"
-                            "        def __array__(self, *a, **k):\n            return np.zeros(3)\n    return Eq()\n",
-                            r"cannot pass a value of type", BOTH),
-    "network_socket": ("    import socket\n    s = socket.create_connection(('127.0.0.1', PORT), timeout=1)\n"
-                       "    s.sendall(b'leak')\n" + CORRECT, r"ConnectionRefusedError|OSError|unreachable", BWRAP),
-    "rewrite_files_around": ("    import os\n    for p in ['" + ROOT + "/solutions/lecture04.py', '" + ROOT +
-                             "/autograder/lectures/lecture04.py', __file__]:\n        try:\n"
-                             "            open(p, 'w').write('pwned')\n        except OSError:\n            pass\n"
-                             "    os.remove(__file__)\n", r"raised (FileNotFoundError|OSError|PermissionError)", BWRAP),
+    "find_solutions_by_walking": (
+        "    import os\n    for top in ('/work', '/root', '/home', '/tmp', '/'):\n"
+        "        for d, _, files in os.walk(top):\n"
+        "            if 'lecture04.py' in files and 'solutions' in d:\n"
+        "                src = open(os.path.join(d, 'lecture04.py')).read()\n"
+        + "".join("    " * 3 + line + "\n" for line in USE_REFERENCE.strip("\n").split("\n"))
+        + "    raise LookupError('no solutions found')\n",
+        r"LookupError: no solutions found|timed out",
+        BWRAP,
+    ),
+    "read_grader_environment": (
+        "    import os\n    assert '" + SECRET + "' in str(os.environ)\n" + CORRECT,
+        r"AssertionError",
+        BOTH,
+    ),
+    "read_grader_proc_environ": (
+        "    import glob\n    for f in glob.glob('/proc/*/environ'):\n        try:\n"
+        "            if b'" + SECRET + "' in open(f, 'rb').read():\n"
+        "                e = np.exp(z - z.max(axis=1, keepdims=True))\n"
+        "                return e / e.sum(axis=1, keepdims=True)\n"
+        "        except OSError:\n            pass\n    raise LookupError('no secret')\n",
+        r"LookupError: no secret",
+        BWRAP,
+    ),
+    "monkeypatch_numpy": (
+        "PRELUDE:import numpy\nnumpy.allclose = lambda *a, **k: True\n"
+        "numpy.testing.assert_allclose = lambda *a, **k: None\n"
+        "numpy.array_equal = lambda *a, **k: True\n",
+        None,
+        BOTH,
+    ),
+    "monkeypatch_builtins": (
+        "PRELUDE:import builtins\nbuiltins.isinstance = lambda *a: True\nbuiltins.abs = lambda x: 0\n",
+        None,
+        BOTH,
+    ),
+    "inspect_caller_stack": (
+        "    import inspect\n    for frame in inspect.stack():\n"
+        "        for k, v in frame.frame.f_locals.items():\n"
+        "            if k in ('expected', 'exp', 'oracle'):\n                return v\n"
+        "    raise LookupError('no expected value in reach')\n",
+        r"LookupError: no expected value in reach",
+        BOTH,
+    ),
+    "ndarray_subclass": (
+        "    class Liar(np.ndarray):\n        def __eq__(self, o):\n            return True\n"
+        "    return np.zeros(z.shape).view(Liar)\n",
+        r"ndarray subclass",
+        BOTH,
+    ),
+    "always_equal_object": (
+        "    class Eq:\n        def __eq__(self, o):\n            return True\n"
+        "        def __array__(self, *a, **k):\n            return np.zeros(3)\n    return Eq()\n",
+        r"cannot pass a value of type",
+        BOTH,
+    ),
+    "network_socket": (
+        "    import socket\n    s = socket.create_connection(('127.0.0.1', PORT), timeout=1)\n"
+        "    s.sendall(b'leak')\n" + CORRECT,
+        r"ConnectionRefusedError|OSError|unreachable",
+        BWRAP,
+    ),
+    "rewrite_files_around": (
+        "    import os\n    for p in ['"
+        + ROOT
+        + "/solutions/lecture04.py', '"
+        + ROOT
+        + "/autograder/lectures/lecture04.py', __file__]:\n        try:\n"
+        "            open(p, 'w').write('pwned')\n        except OSError:\n            pass\n"
+        "    os.remove(__file__)\n",
+        r"raised (FileNotFoundError|OSError|PermissionError)",
+        BWRAP,
+    ),
     "mutate_inputs": ("    z *= 0\n    return z\n", r"modified its input `z` in place", BOTH),
-    "close_protocol_pipes": ("    import os\n    for fd in range(3, 64):\n        try:\n            os.close(fd)\n"
-                             "        except OSError:\n            pass\n    return z\n", r"worker", BOTH),
-    "kill_everything_it_can": ("    import os, signal\n    os.kill(-1, signal.SIGKILL)\n",
-                               r"worker|ProcessLookupError", BWRAP),
-    "kill_parent": ("    import os, signal\n    os.kill(os.getppid(), signal.SIGKILL)\n    import time\n"
-                    "    time.sleep(5)\n", r"worker|timed out", BWRAP),
+    "close_protocol_pipes": (
+        "    import os\n    for fd in range(3, 64):\n        try:\n            os.close(fd)\n"
+        "        except OSError:\n            pass\n    return z\n",
+        r"worker",
+        BOTH,
+    ),
+    "kill_everything_it_can": (
+        "    import os, signal\n    os.kill(-1, signal.SIGKILL)\n",
+        r"worker|ProcessLookupError",
+        BWRAP,
+    ),
+    "kill_parent": (
+        "    import os, signal\n    os.kill(os.getppid(), signal.SIGKILL)\n    import time\n    time.sleep(5)\n",
+        r"worker|timed out",
+        BWRAP,
+    ),
 }
 
 
@@ -189,14 +278,20 @@ def test_attack(tmp_path, monkeypatch, name, mode):
     listener = Listener()
     code = code.replace("PORT", str(listener.port))
     if code.startswith("PRELUDE:"):
-        source = code[len("PRELUDE:"):] + variant_source(LECTURE, {})
+        source = code[len("PRELUDE:") :] + variant_source(LECTURE, {})
     else:
         source = variant_source(LECTURE, {"softmax": "def softmax(z):\n" + code})
     before = _snapshot()
     start = time.monotonic()
     try:
-        result = grade_source(tmp_path, LECTURE, source, exercises=FAST, sandbox=mode,
-                              limits=Limits(call_timeout=2.0, import_timeout=10.0))
+        result = grade_source(
+            tmp_path,
+            LECTURE,
+            source,
+            exercises=FAST,
+            sandbox=mode,
+            limits=Limits(call_timeout=2.0, import_timeout=10.0),
+        )
     finally:
         listener.close()
     elapsed = time.monotonic() - start

@@ -23,15 +23,18 @@ def test_stub_generation_replaces_solution_regions():
 
 def test_every_reference_function_has_a_solution_region_and_a_docstring():
     for number in stubs.lectures_with_solutions():
-        tree = ast.parse(paths.reference_path(number).read_text(encoding="utf-8"))
         text = paths.reference_path(number).read_text(encoding="utf-8")
-        for node in tree.body:
-            if isinstance(node, ast.FunctionDef):
-                assert ast.get_docstring(node), f"lecture {number}: {node.name} has no docstring"
-                body = "\n".join(text.splitlines()[node.lineno - 1 : node.end_lineno])
-                assert stubs.BEGIN in body and stubs.END in body, (
-                    f"lecture {number}: {node.name} has no solution region"
-                )
+        lines = text.split("\n")
+        nodes = ast.parse(text).body
+        for i, node in enumerate(nodes):
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            where = f"lecture {number}: {node.name}"
+            assert ast.get_docstring(node), f"{where} has no docstring"
+            # The region's closing marker is a comment after the last statement, before the next definition.
+            end = nodes[i + 1].lineno - 1 if i + 1 < len(nodes) else len(lines)
+            body = "\n".join(lines[node.lineno - 1 : end])
+            assert stubs.BEGIN in body and stubs.END in body, f"{where} has no solution region"
 
 
 def test_hidden_tests_sit_between_hidden_markers_and_public_ones_do_not():

@@ -379,6 +379,9 @@ def build_sequential(layers: Any, state: Any) -> Any:
         clean = {k: tuple(v) if type(v) is list else v for k, v in args.items()}
         modules.append(getattr(torch.nn, name)(**clean))
     model = torch.nn.Sequential(*modules)
+    floating = {t.dtype for t in state.values() if hasattr(t, "is_floating_point") and t.is_floating_point()}
+    if len(floating) == 1:
+        model = model.to(next(iter(floating)))
     try:
         model.load_state_dict(state)
     except (RuntimeError, TypeError) as exc:
