@@ -72,34 +72,39 @@ class Student:
     ) -> list[float]:
         """Seconds per call of ``name`` on the given inputs, measured around the worker's repeat loop.
 
-        Inputs are uploaded once and kept in the worker, so the transfer is not timed; the grader's
-        clock brackets the whole request and is divided by the repetitions, so a student who patches the
-        worker's clock gains nothing.
+        Inputs are uploaded once and kept in the worker, so the transfer is not timed; the warm-up calls
+        run in a request of their own; the grader's clock brackets the request of the timed calls and is
+        divided by the repetitions, so a student who patches the worker's clock gains nothing. Grader
+        functions among the inputs (e.g. a sampler) stay callable throughout.
         """
         self._check_callable(name, args, kwargs)
-        kept_args = [self._keep(a) for a in args]
-        kept_kwargs = {k: self._keep(v) for k, v in kwargs.items()}
-        timeout = (self._timeout or self._worker.limits.call_timeout) * (warmup + repeat)
-        reply = self._send(
-            {
-                "op": "repeat",
-                "function": name,
-                "args": kept_args,
-                "kwargs": kept_kwargs,
-                "warmup": warmup,
-                "repeat": repeat,
-                "sync": sync,
-            },
-            name,
-            timeout=timeout,
-        )
-        self._drop([h for h in [*kept_args, *kept_kwargs.values()] if isinstance(h, wire.Handle)])
-        reported = reply.body.get("value")
-        if not isinstance(reported, list) or len(reported) != repeat:
-            raise StudentError(f"timing {name} failed: malformed timing reply", kind="worker")
-        # Trust the grader's clock for the total; the worker's per-call split only shapes the spread.
-        per_call = reply.seconds / (warmup + repeat)
-        return [per_call] * repeat
+        callbacks: dict[int, Callable[..., Any]] = {}  # grader functions among the inputs (e.g. a sampler)
+        kept_args = [self._keep(a, callbacks) for a in args]
+        kept_kwargs = {k: self._keep(v, callbacks) for k, v in kwargs.items()}
+        limit = self._timeout or self._worker.limits.call_timeout
+        try:
+            seconds = []
+            for rounds, (warm, timed) in enumerate(((warmup, 0), (0, repeat))):
+                if warm + timed == 0:
+                    continue
+                message = {
+                    "op": "repeat",
+                    "function": name,
+                    "args": kept_args,
+                    "kwargs": kept_kwargs,
+                    "warmup": warm,
+                    "repeat": timed,
+                    "sync": sync,
+                }
+                reply = self._send(message, name, timeout=limit * (warm + timed), callbacks=callbacks)
+                reported = reply.body.get("value")
+                if not isinstance(reported, list) or len(reported) != timed:
+                    raise StudentError(f"timing {name} failed: malformed timing reply", kind="worker")
+                if rounds == 1:  # the grader's clock around the timed calls only (warm-up sent separately)
+                    seconds = [reply.seconds / repeat] * repeat
+        finally:
+            self._drop([h for h in [*kept_args, *kept_kwargs.values()] if isinstance(h, wire.Handle)])
+        return seconds
 
     @contextmanager
     def forbidding(self, *dotted_names: str) -> Iterator[None]:
@@ -145,8 +150,8 @@ class Student:
                     kind="signature",
                 ) from None
 
-    def _keep(self, value: Any) -> Any:
-        reply = self._send({"op": "keep", "value": self._with_callbacks(value, {})}, "uploading inputs")
+    def _keep(self, value: Any, callbacks: dict[int, Callable[..., Any]]) -> Any:
+        reply = self._send({"op": "keep", "value": self._with_callbacks(value, callbacks)}, "uploading inputs")
         return reply.body.get("value")
 
     def _drop(self, handles: list[wire.Handle]) -> None:
