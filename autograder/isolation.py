@@ -348,16 +348,5 @@ class InProcessWorker:
             worker = self._worker
         worker.make_callback = lambda ident: (callbacks or {})[ident]
         start = time.perf_counter()
-        op = message.get("op")
-        try:
-            if op == "call":
-                body = worker.call(message)
-            elif op == "repeat":
-                body = worker.repeat(message)
-            elif op == "keep":
-                body = {"op": "result", "value": worker.keep(worker.resolve(message["value"]))}
-            else:
-                body = {"op": "result", "value": None}
-        except Exception as exc:  # noqa: BLE001
-            body = {"op": "error", "error": worker.describe(exc)}
+        body = worker.handle(message)
         return Reply(str(body["op"]), body, seconds=time.perf_counter() - start)

@@ -175,23 +175,7 @@ class Worker:
                 request = wire.read_frame(self.rfd)
             except EOFError:
                 return
-            op = request.get("op")
-            try:
-                if op == "call":
-                    reply = self.call(request)
-                elif op == "repeat":
-                    reply = self.repeat(request)
-                elif op == "keep":
-                    reply = {"op": "result", "value": self.keep(self.resolve(request["value"]))}
-                elif op == "drop":
-                    for ident in request.get("ids", []):
-                        self.objects.pop(ident, None)
-                    reply = {"op": "result", "value": None}
-                else:
-                    reply = {"op": "protocol_error", "message": f"unknown op {op!r}"}
-            except BaseException as exc:  # noqa: BLE001
-                reply = {"op": "error", "error": self.describe(exc)}
-            self.restore_builtins()
+            reply = self.handle(request)
             reply["output"] = self.capture.take()
             try:
                 wire.write_frame(self.wfd, reply)
@@ -204,6 +188,26 @@ class Worker:
                         "output": reply["output"],
                     },
                 )
+
+    def handle(self, request: dict) -> dict:
+        """Answer one request (the student's exceptions become an ``error`` reply, never escape)."""
+        op = request.get("op")
+        try:
+            if op == "call":
+                return self.call(request)
+            if op == "repeat":
+                return self.repeat(request)
+            if op == "keep":
+                return {"op": "result", "value": self.keep(self.resolve(request["value"]))}
+            if op == "drop":
+                for ident in request.get("ids", []):
+                    self.objects.pop(ident, None)
+                return {"op": "result", "value": None}
+            return {"op": "protocol_error", "message": f"unknown op {op!r}"}
+        except BaseException as exc:  # noqa: BLE001 - student code may raise anything, even SystemExit
+            return {"op": "error", "error": self.describe(exc)}
+        finally:
+            self.restore_builtins()
 
     def keep(self, value: Any) -> wire.Handle:
         ident = self.next_id
