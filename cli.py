@@ -5,6 +5,8 @@
     grade lecture4 --reference --hidden the hidden reference solution with public and hidden tests
     grade lecture4 --json results.json  also write machine-readable results
     grade list                          lectures, exercises and points
+    grade release [LECTURES] --out DIR  student release folder + zip (--notebooks, --gradescope)
+    grade verify [LECTURES]             the instructor's pre-release check with the mutation self-check
 
 Exit status: 0 when grading completed (whatever the score); 1 when ``--fail-under`` was not reached;
 2 for a usage error or a submission that cannot be found.
@@ -13,6 +15,7 @@ Exit status: 0 when grading completed (whatever the score); 1 when ``--fail-unde
 from __future__ import annotations
 
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -30,7 +33,7 @@ app = typer.Typer(
 
 SubmissionOpt = Annotated[
     Optional[Path],  # noqa: UP045 - typer reads this annotation at run time
-    typer.Option("--submission", "-s", help="A lectureNN.py file, or a folder holding one."),
+    typer.Option("--submission", "-s", help="A lectureNN.py file, a folder holding one, or a Jupyter notebook."),
 ]
 
 
@@ -132,8 +135,19 @@ def run_grade(
     total = sum(
         len([t for t in lecture.exercises[e].tests if hidden or not t.hidden]) for e in (exercises or lecture.exercises)
     )
-    with report.progress_display(console if not quiet else make_console(sys.stderr), total) as hook:
-        result = runner.grade(number, path, options, progress=hook)
+    with ExitStack() as stack:
+        graded = path
+        if path.suffix == ".ipynb":  # its code cells, extracted (never executed here) into a private folder
+            from autograder import notebook_submission
+
+            try:
+                graded = stack.enter_context(notebook_submission.as_module(path, paths.module_name(number)))
+            except notebook_submission.NotebookError as exc:
+                err.print(f"error: {path}: {exc}")
+                return 2
+        with report.progress_display(console if not quiet else make_console(sys.stderr), total) as hook:
+            result = runner.grade(number, graded, options, progress=hook)
+        result.submission = str(path)
     if json_file is not None:
         results.write_json(result, json_file)
     if quiet:
@@ -180,6 +194,61 @@ def list_lectures() -> None:
                 str(len(ex.tests)),
             )
     console.print(table)
+
+
+LecturesArg = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Argument(help="Lectures (e.g. lecture4 5); every lecture when none are given.", show_default=False),
+]
+
+
+def _lecture_numbers(names: list[str] | None) -> list[int]:
+    numbers = []
+    for name in names or []:
+        number = registry.parse(name)
+        if number is None or number not in registry.available():
+            raise typer.BadParameter(f"no lecture {name!r}; see `grade list`")
+        numbers.append(number)
+    return numbers
+
+
+def _instructor_tools():
+    try:
+        from autograder import release
+    except ImportError:
+        print("error: this command needs the instructor's checkout of the kit (it is not in a student release)")
+        raise typer.Exit(2) from None
+    return release
+
+
+@app.command("release")
+def release_command(
+    lectures: LecturesArg = None,
+    out: Annotated[Path, typer.Option(help="Folder for the releases (its student/ is replaced).")] = Path("release"),
+    notebooks: Annotated[bool, typer.Option(help="Also an nbgrader course folder (runs nbgrader).")] = False,
+    gradescope: Annotated[bool, typer.Option(help="Also a Gradescope autograder zip per lecture.")] = False,
+) -> None:
+    """Build the student release (OUT/student and OUT/student.zip) and scan it for leaks."""
+    _instructor_tools()
+    from autograder.release import cli_commands
+
+    raise typer.Exit(cli_commands.release(_lecture_numbers(lectures), out, notebooks, gradescope))
+
+
+@app.command("verify")
+def verify_command(
+    lectures: LecturesArg = None,
+    mutants: Annotated[bool, typer.Option(help="Run the mutation self-check (slow).")] = True,
+    per_mutant: Annotated[float, typer.Option(help="Wall-clock seconds allowed per mutant.")] = 60.0,
+    json_file: Annotated[
+        Optional[Path], typer.Option("--json", help="Write the verification report as JSON.")  # noqa: UP045
+    ] = None,
+) -> None:
+    """The instructor's pre-release check (reference, stubs, tests, leaks, mutation kill rate)."""
+    _instructor_tools()
+    from autograder.release import verify
+
+    raise typer.Exit(verify.main(_lecture_numbers(lectures), mutants, per_mutant, json_file))
 
 
 for _number in registry.available():

@@ -1,0 +1,211 @@
+"""The Gradescope autograder: one zip per lecture, and the run that writes ``results.json``.
+
+The zip holds ``setup.sh`` (installs the kit once per image), ``run_autograder`` (run per submission) and
+``kit/`` (the whole kit, hidden tests and reference included: this zip is for the instructor's Gradescope
+account, never for students). ``run_autograder`` calls ``python3 -m autograder.release.gradescope run``:
+that grading process grades ``/autograder/submission`` (a ``lectureNN.py`` or ``.ipynb``) with public and
+hidden tests, the student's code running only in the worker, and writes ``/autograder/results/results.json``
+itself, once, atomically, after the worker has stopped. Hidden tests are ``after_published``.
+
+Schema (Gradescope's ``autograder_samples`` specs): top level ``score``, ``execution_time``, ``output``,
+``visibility``, ``stdout_visibility``, ``tests``; per test ``score``, ``max_score``, ``status``, ``name``,
+``output``, ``visibility``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+import zipfile
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+from autograder import paths
+from autograder.release import sources
+
+KIT_FILES = ("pyproject.toml", "cli.py", "README.md")
+VISIBILITIES = {"hidden", "after_due_date", "after_published", "visible"}
+
+SETUP_SH = """#!/usr/bin/env bash
+# Gradescope runs this once when it builds the autograder image (Ubuntu, as root, in /autograder/source).
+set -euo pipefail
+cd "$(dirname "$0")/kit"
+if ! command -v pip3 >/dev/null 2>&1; then
+  apt-get update -qq && apt-get install -y -qq python3 python3-pip
+fi
+apt-get install -y -qq bubblewrap || true   # the sandboxed worker when the image allows namespaces
+python3 -m pip install --quiet torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
+python3 -m pip install --quiet -e .
+"""
+
+RUN_AUTOGRADER = """#!/usr/bin/env bash
+# Gradescope runs this for every submission. The grading process writes results.json; student code runs
+# only in the kit's worker and never sees this file's folder or the results folder's final file.
+set -uo pipefail
+ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
+cd "$ROOT/source/kit"
+exec python3 -m autograder.release.gradescope run --lecture {number} --root "$ROOT"
+"""
+
+
+def build(numbers: list[int] | None, out: Path) -> list[Path]:
+    """One ``gradescope-lectureNN.zip`` per lecture under ``out``."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    return [_build_one(number, out) for number in sources.selected(numbers)]
+
+
+def _build_one(number: int, out: Path) -> Path:
+    archive = out / f"gradescope-{paths.module_name(number)}.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for name, text in (("setup.sh", SETUP_SH), ("run_autograder", RUN_AUTOGRADER.format(number=number))):
+            info = zipfile.ZipInfo(name)
+            info.external_attr = 0o100755 << 16  # executable: Gradescope runs both files directly
+            info.compress_type = zipfile.ZIP_DEFLATED
+            bundle.writestr(info, text)
+        for name in KIT_FILES:
+            bundle.write(paths.ROOT / name, f"kit/{name}")
+        for path in _kit_files(number):
+            bundle.write(path, f"kit/{path.relative_to(paths.ROOT).as_posix()}")
+    return archive
+
+
+def _kit_files(number: int) -> list[Path]:
+    """The engine, and of the lectures only this one's tests and reference (one zip per assignment)."""
+    module = paths.module_name(number)
+    chosen = []
+    for path in sorted((paths.ROOT / "autograder").rglob("*.py")):
+        if "__pycache__" in path.parts:
+            continue
+        if path.parent == paths.LECTURE_TESTS and path.stem not in ("__init__", module):
+            continue
+        chosen.append(path)
+    return [*chosen, paths.reference_path(number)]
+
+
+def unpack(archive: Path, source: Path) -> None:
+    """Unzip like Gradescope does (into ``/autograder/source``), keeping the executable bits."""
+    with zipfile.ZipFile(archive) as bundle:
+        for info in bundle.infolist():
+            target = bundle.extract(info, source)
+            mode = info.external_attr >> 16
+            if mode & 0o111:
+                Path(target).chmod(mode & 0o777)
+
+
+# --- the run --------------------------------------------------------------------------------------------
+
+
+def find_submission(folder: Path, number: int) -> Path | None:
+    """``lectureNN.py`` or ``lectureNN.ipynb`` anywhere under ``folder``, else its only .py / .ipynb file."""
+    module = paths.module_name(number)
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in (".py", ".ipynb"))
+    for suffix in (".py", ".ipynb"):
+        named = [p for p in files if p.name == module + suffix]
+        if named:
+            return named[0]
+    return files[0] if len(files) == 1 else None
+
+
+def to_results(result: Any) -> dict[str, Any]:
+    """A :class:`autograder.results.LectureResult` in Gradescope's schema."""
+    tests = []
+    for exercise in result.exercises:
+        for test in exercise.tests:
+            output = "\n".join(part for part in (test.message, test.output and "output:\n" + test.output) if part)
+            for timing in test.timings:
+                output += f"\n{timing.label}: yours {timing.student_s:.4g} s, reference {timing.reference_s:.4g} s"
+            tests.append(
+                {
+                    "name": f"{exercise.name} > {test.name}" + (" (hidden)" if test.hidden else ""),
+                    "score": test.score,
+                    "max_score": test.max_score,
+                    "status": "passed" if test.passed else "failed",
+                    "output": output.strip() or "passed",
+                    "visibility": "after_published" if test.hidden else "visible",
+                }
+            )
+    notes = "; ".join(result.notes)
+    return {
+        "score": round(result.score, 6),
+        "execution_time": round(result.duration_s, 3),
+        "output": f"Lecture {result.lecture} - {result.title}: {result.score:g}/{result.max_score:g} points"
+        + (f" ({notes})" if notes else ""),
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": tests,
+    }
+
+
+def failure_results(message: str) -> dict[str, Any]:
+    return {"score": 0.0, "execution_time": 0, "output": message, "visibility": "visible", "tests": []}
+
+
+def validate(data: dict[str, Any]) -> list[str]:
+    """Problems with ``data`` as a Gradescope ``results.json`` (empty when it conforms)."""
+    problems = []
+    if not isinstance(data.get("score"), (int, float)) and not data.get("tests"):
+        problems.append("neither a numeric score nor tests")
+    for key, kind in (("execution_time", (int, float)), ("output", str), ("tests", list)):
+        if key in data and not isinstance(data[key], kind):
+            problems.append(f"{key} is not {kind}")
+    if data.get("visibility", "visible") not in VISIBILITIES:
+        problems.append(f"visibility {data.get('visibility')!r}")
+    for i, test in enumerate(data.get("tests", [])):
+        for key, kind in (("score", (int, float)), ("max_score", (int, float)), ("name", str), ("output", str)):
+            if not isinstance(test.get(key), kind):
+                problems.append(f"tests[{i}].{key} missing or not {kind}")
+        if test.get("status") not in ("passed", "failed"):
+            problems.append(f"tests[{i}].status {test.get('status')!r}")
+        if test.get("visibility", "visible") not in VISIBILITIES:
+            problems.append(f"tests[{i}].visibility {test.get('visibility')!r}")
+        if isinstance(test.get("score"), (int, float)) and isinstance(test.get("max_score"), (int, float)):
+            if not 0 <= test["score"] <= test["max_score"]:
+                problems.append(f"tests[{i}].score outside [0, max_score]")
+    return problems
+
+
+def run(number: int, root: Path, device: str = "auto", timeout: float = 10.0) -> dict[str, Any]:
+    """Grade ``root``/submission on lecture ``number`` and write ``root``/results/results.json."""
+    from autograder import notebook_submission, runner
+    from autograder.isolation import Limits
+    from autograder.results import write_atomic
+
+    started = time.perf_counter()
+    submission = find_submission(root / "submission", number)
+    if submission is None:
+        data = failure_results(f"No {paths.module_name(number)}.py or .ipynb found in the submission.")
+    else:
+        try:
+            with ExitStack() as stack:
+                graded = submission
+                if submission.suffix == ".ipynb":
+                    graded = stack.enter_context(notebook_submission.as_module(submission, paths.module_name(number)))
+                options = runner.GradeOptions(hidden=True, device=device, limits=Limits(call_timeout=timeout))
+                result = runner.grade(number, graded, options)
+                result.submission = str(submission)
+            data = to_results(result)
+        except notebook_submission.NotebookError as exc:
+            data = failure_results(f"{submission.name}: {exc}")
+    data["execution_time"] = round(time.perf_counter() - started, 3)
+    write_atomic(root / "results" / "results.json", json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    return data
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m autograder.release.gradescope")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run_parser = commands.add_parser("run", help="grade /autograder/submission, write results/results.json")
+    run_parser.add_argument("--lecture", type=int, required=True)
+    run_parser.add_argument("--root", type=Path, default=Path("/autograder"))
+    run_parser.add_argument("--device", default="auto")
+    args = parser.parse_args(argv)
+    data = run(args.lecture, args.root, args.device)
+    print(data["output"])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
