@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib.util
 import inspect
 import sys
-import threading
 import time
 import traceback
 import zlib
@@ -115,7 +114,7 @@ def grade(
     worker_preload = lecture.preload if any(e.torch for e in selected) else ()
     worker = _make_worker(submission, options, worker_preload)
     worker.start()  # the worker imports the submission (and preloads torch) while we start
-    _preload(lecture.preload)
+    _preload(lecture.preload)  # here while the worker starts; joined before the first test (see _preload)
     try:
         student = Student(worker)
         ctx = Context(lecture, student, options.device)
@@ -164,10 +163,14 @@ def _make_worker(submission: Path, options: GradeOptions, preload: tuple[str, ..
 
 
 def _preload(modules: tuple[str, ...]) -> None:
-    """Import heavy modules (torch) in a background thread: the first numpy-only tests run meanwhile."""
+    """Import heavy modules (torch) while the worker starts and imports the submission.
+
+    The import runs in the calling thread: a background import would race a test's own
+    ``import torch.nn.functional`` (a deadlock between module locks).
+    """
     for name in modules:
         if name not in sys.modules:
-            threading.Thread(target=importlib.import_module, args=(name,), daemon=True).start()
+            importlib.import_module(name)
 
 
 def run_test(test: Test, ctx: Context) -> TestResult:
