@@ -57,3 +57,22 @@ def test_buggy_implementation_loses_points_on_its_own_exercise_only(tmp_path, nu
 def test_differently_written_correct_implementation_scores_full_marks(tmp_path, number, name):
     result = grade_source(tmp_path, number, variant_source(number, _variants(number).CORRECT[name]))
     assert_full_marks(result)
+
+
+MALFORMED = {"none": "None", "list": "[0.0, 1.0]", "wrong_shape": "np.zeros((1, 1))", "text": "'text'"}
+
+
+@pytest.mark.parametrize("kind", sorted(MALFORMED))
+@pytest.mark.parametrize("number", LECTURES, ids=lambda n: f"lecture{n:02d}")
+def test_malformed_results_fail_with_a_message_never_an_internal_error(tmp_path, number, kind):
+    """Every function of the lecture returns the same wrong value; every test must say why it failed."""
+    lecture = registry.load(number)
+    body = f"    return {MALFORMED[kind]}\n"
+    replacements = {name: f"def {name}(*args, **kwargs):\n{body}" for name in lecture.exercises}
+    result = grade_source(tmp_path, number, variant_source(number, replacements))
+    for test in result.tests():
+        if test.max_score == 0:  # a timing: it measures whatever the function does
+            assert test.status != "error", (test.exercise, test.name, test.message)
+            continue
+        assert test.status == "failed" and test.score == 0, (test.exercise, test.name, test.status, test.message)
+        assert test.message and "Traceback" not in test.message, (test.exercise, test.name, test.message)
