@@ -91,7 +91,7 @@ def run_lecture(
     return LectureRate(number, rates, time.perf_counter() - started)
 
 
-def _grade_all(number: int, jobs: list[dict], per_mutant: float):
+def _grade_all(number: int, jobs: list[dict], per_mutant: float, startup: float = 30.0):
     """Yield (index, killed, how) for every job, restarting the child after a hang or crash."""
     remaining = list(jobs)
     while remaining:
@@ -112,7 +112,7 @@ def _grade_all(number: int, jobs: list[dict], per_mutant: float):
         child.stdin.close()
         buffer = b""
         done: set[int] = set()
-        deadline = time.monotonic() + per_mutant + 30.0  # the first mutant also pays the imports
+        deadline = time.monotonic() + per_mutant + startup  # the first mutant also pays the imports (torch)
         failed_index = None
         while len(done) < len(remaining):
             wait = deadline - time.monotonic()
