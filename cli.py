@@ -240,6 +240,7 @@ def verify_command(
     lectures: LecturesArg = None,
     mutants: Annotated[bool, typer.Option(help="Run the mutation self-check (slow).")] = True,
     per_mutant: Annotated[float, typer.Option(help="Wall-clock seconds allowed per mutant.")] = 60.0,
+    min_kill_rate: Annotated[float, typer.Option(help="Fail below this kill rate per lecture (percent).")] = 90.0,
     json_file: Annotated[
         Optional[Path], typer.Option("--json", help="Write the verification report as JSON.")  # noqa: UP045
     ] = None,
@@ -248,7 +249,7 @@ def verify_command(
     _instructor_tools()
     from autograder.release import verify
 
-    raise typer.Exit(verify.main(_lecture_numbers(lectures), mutants, per_mutant, json_file))
+    raise typer.Exit(verify.main(_lecture_numbers(lectures), mutants, per_mutant, json_file, min_kill_rate))
 
 
 for _number in registry.available():

@@ -2,10 +2,11 @@
 
 Operators (one change per mutant): ``arith`` (``+``/``-``, ``*``/``/``, ``**`` -> ``*``, ``@`` -> ``*``,
 ``//`` -> ``/``), ``compare`` (``<``/``<=``, ``>``/``>=``, ``==``/``!=``), ``negation`` (a unary minus
-dropped), ``constant`` (an integer ``n`` -> ``n + 1``, a float ``x`` -> ``2x`` (0 -> 1), ``True``/``False``
-swapped), ``axis`` (``axis=``/``dim=``/``keepdims=``-style arguments changed, ``.T`` dropped) and
-``drop_term`` (``a + b`` / ``a - b`` -> ``a`` or ``b``). Docstrings are never mutated. Loop bounds are
-mutated too: the mutation runner limits every mutant's wall-clock time, so a hanging mutant is killed.
+dropped), ``constant`` (an integer ``n`` -> ``n + 1``, a float ``x`` -> ``2x`` (0 -> 1; an epsilon or
+tolerance below 1e-3 -> 0), ``True``/``False`` swapped), ``axis`` (an ``axis=``/``dim=`` argument changed,
+``.T`` dropped) and ``drop_term`` (``a + b`` / ``a - b`` -> ``a`` or ``b``). Docstrings are never mutated.
+Loop bounds are mutated too: the mutation runner limits every mutant's wall-clock time, so a hanging
+mutant is killed.
 """
 
 from __future__ import annotations
@@ -97,7 +98,8 @@ def _changes(function: ast.FunctionDef) -> Iterator[tuple[ast.AST, str, str, tup
             elif isinstance(constant, int):
                 yield node, "constant", f"{constant} -> {constant + 1}", ("const", constant + 1)
             elif isinstance(constant, float):
-                new_value = constant * 2 if constant else 1.0
+                # A tolerance or epsilon (|x| < 1e-3) is dropped (doubling it is nearly always equivalent).
+                new_value = 0.0 if 0 < abs(constant) < 1e-3 else constant * 2 if constant else 1.0
                 yield node, "constant", f"{constant!r} -> {new_value!r}", ("const", new_value)
 
 

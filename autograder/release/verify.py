@@ -115,6 +115,19 @@ def render(report: LectureReport) -> str:
     return "\n".join(lines)
 
 
+def summary(reports: list[LectureReport], min_kill_rate: float = 90.0) -> str:
+    """One line per lecture: problems and the kill rate against the target."""
+    lines = ["Summary"]
+    for report in reports:
+        line = f"  lecture{report.lecture:<3} {'ok' if not report.problems else 'PROBLEMS':<9}"
+        rate = report.mutation
+        if rate is not None:
+            mark = "" if 100 * rate.rate >= min_kill_rate else f"  below the {min_kill_rate:g}% target"
+            line += f" mutants killed {rate.killed:>4}/{rate.total:<4} {100 * rate.rate:5.1f}%{mark}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def main(
     numbers: list[int], mutants: bool, per_mutant: float, json_file: Path | None, min_kill_rate: float = 90.0
 ) -> int:
@@ -124,6 +137,5 @@ def main(
 
         write_atomic(json_file, json.dumps([r.to_dict() for r in reports], indent=2) + "\n")
     low = [r for r in reports if r.mutation is not None and 100 * r.mutation.rate < min_kill_rate]
-    for report in low:
-        print(f"lecture{report.lecture}: kill rate below the {min_kill_rate:g}% target")
+    print(summary(reports, min_kill_rate))
     return 1 if low or any(r.problems for r in reports) else 0
