@@ -35,8 +35,9 @@ def _rank_tests(result):
 def test_aliased_numpy_rank_is_caught_statically(tmp_path):
     source = variant_source(2, {"matrix_rank": _ALIASED}, extra_imports="from numpy.linalg import matrix_rank as mr")
     tests = _rank_tests(grade_source(tmp_path, 2, source, exercises=["matrix_rank"]))
-    assert tests and all(not t.passed and "forbids" in t.message for t in tests.values()), \
-        {name: t.message for name, t in tests.items()}
+    assert tests and all(not t.passed and "forbids" in t.message for t in tests.values()), {
+        name: t.message for name, t in tests.items()
+    }
 
 
 def test_recursive_elimination_is_allowed(tmp_path):

@@ -53,8 +53,13 @@ def test_torch_oracle_follows_the_curriculum_formulas(kind):
 
 
 def test_float_array_reports_type_shape_and_dtype():
-    for bad, words in [(None, "None"), ([0.0, 1.0], "list"), (np.zeros(2), "shape"),
-                       (np.zeros(3, dtype=np.float32), "float32"), (np.array([1, np.nan, 0]), "NaN")]:
+    for bad, words in [
+        (None, "None"),
+        ([0.0, 1.0], "list"),
+        (np.zeros(2), "shape"),
+        (np.zeros(3, dtype=np.float32), "float32"),
+        (np.array([1, np.nan, 0]), "NaN"),
+    ]:
         with pytest.raises(checks.CheckFailure, match=words):
             tests05._float_array(bad, (3,), "mask")
 

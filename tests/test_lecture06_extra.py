@@ -28,8 +28,11 @@ def test_max_pool_oracle_matches_autograd_without_ties_and_reference_with_ties(c
     torch.nn.functional.max_pool2d(xt, size, stride).backward(torch.tensor(dout))
     np.testing.assert_allclose(tests06._max_pool_grad_oracle(dout, x, size, stride), xt.grad.numpy(), rtol=1e-12)
     ties = rng.integers(-1, 2, size=(N, C, H, W)).astype(np.float64)
-    np.testing.assert_allclose(tests06._max_pool_grad_oracle(dout, ties, size, stride),
-                               _reference().max_pool_backward(dout, ties, size, stride), rtol=1e-12)
+    np.testing.assert_allclose(
+        tests06._max_pool_grad_oracle(dout, ties, size, stride),
+        _reference().max_pool_backward(dout, ties, size, stride),
+        rtol=1e-12,
+    )
 
 
 def test_designed_tie_input_has_a_tie_in_every_window():
@@ -63,13 +66,21 @@ def test_every_tripwire_names_a_real_torch_function(dotted):
 def test_static_rule_sees_the_usual_spellings():
     from autograder import checks
 
-    for body in ["return F.conv2d(x, w, b)", "return torch.nn.Conv2d(3, 4, 3)(x)", "return torch.convolution(x)",
-                 "return torch._convolution(x)", "return torch.nn.functional.conv_transpose2d(x, w)"]:
-        source = ("import torch\nimport torch.nn.functional as F\n"
-                  f"def conv2d_im2col(x, w, b, stride=1, pad=0):\n    {body}\n")
+    for body in [
+        "return F.conv2d(x, w, b)",
+        "return torch.nn.Conv2d(3, 4, 3)(x)",
+        "return torch.convolution(x)",
+        "return torch._convolution(x)",
+        "return torch.nn.functional.conv_transpose2d(x, w)",
+    ]:
+        source = (
+            f"import torch\nimport torch.nn.functional as F\ndef conv2d_im2col(x, w, b, stride=1, pad=0):\n    {body}\n"
+        )
         assert checks.forbidden_names(source, "conv2d_im2col", tests06._CONV_NAMES), body
-    allowed = ("def conv2d_im2col(x, w, b, stride=1, pad=0):\n"
-               "    return torch.nn.functional.unfold(torch.nn.functional.pad(x, (1, 1, 1, 1)), 3)\n")
+    allowed = (
+        "def conv2d_im2col(x, w, b, stride=1, pad=0):\n"
+        "    return torch.nn.functional.unfold(torch.nn.functional.pad(x, (1, 1, 1, 1)), 3)\n"
+    )
     assert not checks.forbidden_names(allowed, "conv2d_im2col", tests06._CONV_NAMES)
 
 

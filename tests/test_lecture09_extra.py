@@ -39,7 +39,7 @@ def test_gate_probes_equal_the_gate_equations():
         Wx, Wh, b = tests09._params(rng, D, H)
         a = x @ Wx + h @ Wh + b
         sig = 1 / (1 + np.exp(-a))
-        expected = (sig[:, :H], sig[:, H:2 * H], np.tanh(a[:, 2 * H:3 * H]), sig[:, 3 * H:])
+        expected = (sig[:, :H], sig[:, H : 2 * H], np.tanh(a[:, 2 * H : 3 * H]), sig[:, 3 * H :])
         for got, exp in zip(tests09._gates_oracle(x, h, Wx, Wh, b), expected, strict=True):
             np.testing.assert_allclose(got, exp, rtol=1e-12, atol=1e-15)
 

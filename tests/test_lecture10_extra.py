@@ -46,8 +46,9 @@ def test_large_graph_has_self_loops_isolated_nodes_and_no_duplicate_edges():
 
 def test_dense_propagation_is_told_it_built_an_n_by_n_matrix(tmp_path):
     _, source = variants10.BUGGY["sparse_builds_dense_matrix"]
-    result = grade_source(tmp_path, 10, variant_source(10, {"gcn_propagate_sparse": source}),
-                          exercises=["gcn_propagate_sparse"])
+    result = grade_source(
+        tmp_path, 10, variant_source(10, {"gcn_propagate_sparse": source}), exercises=["gcn_propagate_sparse"]
+    )
     by_name = {t.name: t for t in result.tests()}
     assert by_name["matches_dense_formula_float64"].passed  # correct on small graphs
     large = by_name["sparse_on_100k_nodes"]
@@ -58,7 +59,8 @@ def test_dense_propagation_is_told_it_built_an_n_by_n_matrix(tmp_path):
 def test_malformed_results_fail_with_a_message(tmp_path, value):
     names = [name for name in tests10.lecture.exercises]
     source = "import numpy as np\n\n" + "\n".join(
-        f"def {name}(*args, **kwargs):\n    return {value}\n" for name in names)
+        f"def {name}(*args, **kwargs):\n    return {value}\n" for name in names
+    )
     # The [device] exercise (a torch worker and a 100k-node graph) is graded with None only, to keep this quick.
     keep = names if value == "None" else [n for n in names if n != "gcn_propagate_sparse"]
     result = grade_source(tmp_path, 10, source, exercises=keep)

@@ -68,7 +68,8 @@ def test_sampler_without_a_copy_is_caught_in_process(tmp_path):
 def test_malformed_results_fail_with_a_message(tmp_path, value):
     names = list(tests11.lecture.exercises)
     source = "import numpy as np\n\n" + "\n".join(
-        f"def {name}(*args, **kwargs):\n    return {value}\n" for name in names)
+        f"def {name}(*args, **kwargs):\n    return {value}\n" for name in names
+    )
     result = grade_source(tmp_path, 11, source)
     assert result.score == 0
     for test in result.tests():

@@ -81,6 +81,8 @@ def data_far_from_the_origin_and_large(student, rng):
     _check_fit(student, X, y, rtol=1e-5, what=" (X far from the origin)")
     X = rng.normal(size=(12, 2)) * 1000.0
     _check_fit(student, X, rng.normal(size=12) * 1000.0, what=" (entries of size 1000)")
+
+
 ### END HIDDEN TESTS
 
 
@@ -106,6 +108,8 @@ def large_values_and_zero_bias(student, rng):
     X, w = rng.normal(size=(11, 5)) * 1000.0, rng.normal(size=5) * 1000.0
     checks.array(student.predict_linear(X, w, 0.0), _predict_oracle(X, w, 0.0), name="y_hat (b = 0)")
     checks.array(student.predict_linear(X, w, -250.0), _predict_oracle(X, w, -250.0), name="y_hat (b = -250)")
+
+
 ### END HIDDEN TESTS
 
 
@@ -130,8 +134,11 @@ def mse_matches_definition(student, rng):
 
 @mean_squared_error.test(points=1)
 def known_values(student):
-    checks.scalar(student.mean_squared_error(np.array([1.0, 2.0, 3.0]), np.array([1.0, 4.0, 0.0])), 13.0 / 3.0,
-                  name="MSE([1, 2, 3], [1, 4, 0])")
+    checks.scalar(
+        student.mean_squared_error(np.array([1.0, 2.0, 3.0]), np.array([1.0, 4.0, 0.0])),
+        13.0 / 3.0,
+        name="MSE([1, 2, 3], [1, 4, 0])",
+    )
     y = np.array([0.5, -2.0])
     checks.scalar(student.mean_squared_error(y, y), 0.0, name="MSE of a perfect prediction")
 
@@ -140,6 +147,9 @@ def known_values(student):
 @mean_squared_error.test(points=1, hidden=True)
 def two_dimensional_and_large(student, rng):
     y_hat, y = rng.normal(size=(6, 3)) * 1000.0, rng.normal(size=(6, 3)) * 1000.0
-    checks.scalar(student.mean_squared_error(y_hat, y), _mse_oracle(y_hat, y),
-                  name="MSE of (6, 3) arrays (mean over all entries)")
+    checks.scalar(
+        student.mean_squared_error(y_hat, y), _mse_oracle(y_hat, y), name="MSE of (6, 3) arrays (mean over all entries)"
+    )
+
+
 ### END HIDDEN TESTS

@@ -59,6 +59,8 @@ def large_small_and_zero(student, rng):
     for p in [1, 2, 3.5, np.inf]:
         checks.scalar(student.lp_norm(np.zeros(4), p), 0.0, name=f"lp_norm(zeros(4), p={p})")
         checks.scalar(student.lp_norm(np.array([-2.0]), p), 2.0, name=f"lp_norm([-2], p={p})")
+
+
 ### END HIDDEN TESTS
 
 
@@ -79,10 +81,17 @@ def sum_of_the_diagonal(student, rng):
 def cyclic_identity_and_large_entries(student, rng):
     A, B = rng.normal(size=(5, 3)) * 1000, rng.normal(size=(3, 5))
     t_ab = checks.as_scalar(student.trace(A @ B), name="trace(A @ B)")
-    checks.scalar(student.trace(B @ A), t_ab, name="trace(B @ A) (a (3, 3) matrix), which must equal your "
-                  "trace(A @ B) (a (5, 5) matrix) as trace(AB) = trace(BA)", rtol=1e-9)
+    checks.scalar(
+        student.trace(B @ A),
+        t_ab,
+        name="trace(B @ A) (a (3, 3) matrix), which must equal your "
+        "trace(A @ B) (a (5, 5) matrix) as trace(AB) = trace(BA)",
+        rtol=1e-9,
+    )
     checks.scalar(t_ab, float(np.trace(A @ B)), name="trace(A @ B)", rtol=1e-9)
     checks.scalar(student.trace(np.eye(7)), 7.0, name="trace(eye(7))")
+
+
 ### END HIDDEN TESTS
 
 
@@ -188,6 +197,8 @@ def ill_conditioned_but_full_rank(student, source, rng):
         _check_rank(student, source, A, f"a ({n}, {n}) matrix with singular values {singular}")
     hilbert = 1.0 / (np.arange(1, 6)[:, None] + np.arange(5)[None, :])
     _check_rank(student, source, hilbert, "the (5, 5) Hilbert matrix")
+
+
 ### END HIDDEN TESTS
 
 
@@ -223,8 +234,9 @@ def zero_vector_duplicates_and_scale(student, rng):
     V = rng.normal(size=(3, 4))
     for scale in [1e-9, 1e9]:
         _check_independent(student, V * scale, f"{scale:g} * (3 random vectors in 4-D)")
-        _check_independent(student, np.stack([V[0], V[1], V[0] + V[1]]) * scale,
-                           f"{scale:g} * [u, v, u + v]")
+        _check_independent(student, np.stack([V[0], V[1], V[0] + V[1]]) * scale, f"{scale:g} * [u, v, u + v]")
+
+
 ### END HIDDEN TESTS
 
 
@@ -258,6 +270,8 @@ def three_axes_and_a_single_row(student, rng):
         checks.array(student.marginal(J, axis), expected, name=f"marginal of a (2, 3, 4) table over axis {axis}")
     row = _random_joint(rng, (1, 6))
     checks.array(student.marginal(row, 0), row[0], name="marginal of a (1, 6) table over axis 0")
+
+
 ### END HIDDEN TESTS
 
 
@@ -300,15 +314,15 @@ def unnormalised_counts_and_single_column(student, rng):
     checks.array(student.conditional(counts), _conditional_oracle(counts), name="P(Y|X) from a table of counts")
     col = _random_joint(rng, (5, 1))
     checks.array(student.conditional(col), np.ones((5, 1)), name="P(Y|X) for a (5, 1) joint")
+
+
 ### END HIDDEN TESTS
 
 
 # --- expectation, variance, covariance ------------------------------------------------------------------------
 
 expectation = lecture.exercise("expectation", hint="sum over outcomes of P(x) * f(x).")
-variance = lecture.exercise(
-    "variance", hint="sum P(x) * (f(x) - E[f])**2 with the mean computed first (two passes)."
-)
+variance = lecture.exercise("variance", hint="sum P(x) * (f(x) - E[f])**2 with the mean computed first (two passes).")
 covariance = lecture.exercise("covariance", hint="sum P(x) * (f(x) - E[f]) * (g(x) - E[g]).")
 
 _DIE = (np.arange(1.0, 7.0), np.full(6, 1.0 / 6.0))
@@ -337,8 +351,13 @@ def die_and_random_pmf(student, rng):
 def large_values_and_point_mass(student, rng):
     v, p = rng.normal(size=7) * 1000 + 1e6, _random_pmf(rng, 7)
     checks.scalar(student.expectation(v, p), float(np.average(v, weights=p)), name="E[f] for values near 1e6")
-    checks.scalar(student.expectation(np.array([-3.0, 8.0, 2.0]), np.array([0.0, 1.0, 0.0])), 8.0,
-                  name="E[f] for a point mass on 8")
+    checks.scalar(
+        student.expectation(np.array([-3.0, 8.0, 2.0]), np.array([0.0, 1.0, 0.0])),
+        8.0,
+        name="E[f] for a point mass on 8",
+    )
+
+
 ### END HIDDEN TESTS
 
 
@@ -354,10 +373,10 @@ def variance_of_die_and_random_pmf(student, rng):
 @variance.test(points=1, hidden=True)
 def large_mean_and_point_mass(student, rng):
     v, p = rng.normal(size=8) + 1e6, _random_pmf(rng, 8)
-    checks.scalar(student.variance(v, p), _weighted_cov(v, v, p), name="Var[f] for values 1e6 + N(0, 1)",
-                  rtol=1e-5)
-    checks.scalar(student.variance(np.array([4.0, -1.0]), np.array([1.0, 0.0])), 0.0,
-                  name="Var[f] for a point mass")
+    checks.scalar(student.variance(v, p), _weighted_cov(v, v, p), name="Var[f] for values 1e6 + N(0, 1)", rtol=1e-5)
+    checks.scalar(student.variance(np.array([4.0, -1.0]), np.array([1.0, 0.0])), 0.0, name="Var[f] for a point mass")
+
+
 ### END HIDDEN TESTS
 
 
@@ -375,12 +394,19 @@ def random_pairs(student, rng):
 def independent_and_offset(student, rng):
     # X uniform on {0, 1}, Y uniform on {0, 1, 2}, independent: f depends on X, g on Y -> Cov = 0
     xs, ys = np.repeat([0.0, 1.0], 3), np.tile([0.0, 1.0, 2.0], 2)
-    checks.scalar(student.covariance(3 * xs + 1, ys ** 2, np.full(6, 1 / 6)), 0.0,
-                  name="Cov(f(X), g(Y)) for independent X, Y", atol=1e-12)
+    checks.scalar(
+        student.covariance(3 * xs + 1, ys**2, np.full(6, 1 / 6)),
+        0.0,
+        name="Cov(f(X), g(Y)) for independent X, Y",
+        atol=1e-12,
+    )
     f, g, p = rng.normal(size=6) + 1e6, rng.normal(size=6) - 1e6, _random_pmf(rng, 6)
-    checks.scalar(student.covariance(f, g, p), _weighted_cov(f, g, p), name="Cov(f, g) for values near +-1e6",
-                  rtol=1e-5)
+    checks.scalar(
+        student.covariance(f, g, p), _weighted_cov(f, g, p), name="Cov(f, g) for values near +-1e6", rtol=1e-5
+    )
     checks.scalar(student.covariance(f, f, p), _weighted_cov(f, f, p), name="Cov(f, f) = Var(f)", rtol=1e-5)
+
+
 ### END HIDDEN TESTS
 
 
@@ -401,16 +427,23 @@ def _posterior_oracle(prior, likelihood):
 def medical_test(student):
     # 1% prevalence, 90% sensitivity, 5% false positives: P(sick | positive) = 0.009 / 0.0585
     got = student.bayes_posterior(np.array([0.01, 0.99]), np.array([0.9, 0.05]))
-    checks.array(got, np.array([0.009 / 0.0585, 0.0495 / 0.0585]), name="posterior [sick, healthy] after a "
-                 "positive test", rtol=1e-9)
+    checks.array(
+        got,
+        np.array([0.009 / 0.0585, 0.0495 / 0.0585]),
+        name="posterior [sick, healthy] after a positive test",
+        rtol=1e-9,
+    )
 
 
 @bayes_posterior.test(points=1)
 def random_posteriors_sum_to_one(student, rng):
     for k in [2, 5, 12]:
         prior, likelihood = _random_pmf(rng, k), rng.uniform(size=k)
-        got = checks.array(student.bayes_posterior(prior, likelihood), _posterior_oracle(prior, likelihood),
-                           name=f"posterior over {k} hypotheses")
+        got = checks.array(
+            student.bayes_posterior(prior, likelihood),
+            _posterior_oracle(prior, likelihood),
+            name=f"posterior over {k} hypotheses",
+        )
         checks.scalar(got.sum(), 1.0, name="sum of the posterior")
 
 
@@ -420,11 +453,19 @@ def zero_evidence_and_zero_prior(student, rng):
     got = student.bayes_posterior(np.array([0.5, 0.5, 0.0]), np.array([0.0, 0.0, 0.7]))
     checks.array(got, np.zeros(3), name="posterior when the evidence P(obs) is 0")
     prior, likelihood = np.array([0.0, 0.3, 0.7]), np.array([0.9, 0.2, 0.1])
-    checks.array(student.bayes_posterior(prior, likelihood), _posterior_oracle(prior, likelihood),
-                 name="posterior with a zero prior entry")
+    checks.array(
+        student.bayes_posterior(prior, likelihood),
+        _posterior_oracle(prior, likelihood),
+        name="posterior with a zero prior entry",
+    )
     prior, likelihood = _random_pmf(rng, 4), rng.uniform(size=4) * 1e-150
-    checks.array(student.bayes_posterior(prior, likelihood), _posterior_oracle(prior, likelihood),
-                 name="posterior for likelihoods of size 1e-150")
+    checks.array(
+        student.bayes_posterior(prior, likelihood),
+        _posterior_oracle(prior, likelihood),
+        name="posterior for likelihoods of size 1e-150",
+    )
+
+
 ### END HIDDEN TESTS
 
 
@@ -439,16 +480,23 @@ def _pdf_oracle(x, mu, sigma):
     from statistics import NormalDist
 
     x, mu, sigma = np.broadcast_arrays(*(np.asarray(a, dtype=np.float64) for a in (x, mu, sigma)))
-    return np.array([NormalDist(float(m), float(s)).pdf(float(v)) for v, m, s in
-                     zip(x.ravel(), mu.ravel(), sigma.ravel(), strict=True)]).reshape(x.shape)
+    return np.array(
+        [
+            NormalDist(float(m), float(s)).pdf(float(v))
+            for v, m, s in zip(x.ravel(), mu.ravel(), sigma.ravel(), strict=True)
+        ]
+    ).reshape(x.shape)
 
 
 @gaussian_pdf.test(points=1)
 def scalar_parameters(student, rng):
     for mu, sigma in [(0.0, 1.0), (2.5, 0.3), (-4.0, 7.0)]:
         x = mu + sigma * rng.normal(size=9) * 2
-        checks.array(student.gaussian_pdf(x, mu, sigma), _pdf_oracle(x, mu, sigma),
-                     name=f"gaussian_pdf(x, mu={mu}, sigma={sigma})")
+        checks.array(
+            student.gaussian_pdf(x, mu, sigma),
+            _pdf_oracle(x, mu, sigma),
+            name=f"gaussian_pdf(x, mu={mu}, sigma={sigma})",
+        )
 
 
 ### BEGIN HIDDEN TESTS
@@ -456,13 +504,22 @@ def scalar_parameters(student, rng):
 def array_parameters_and_tails(student, rng):
     x = rng.normal(size=(3, 4))
     mu, sigma = rng.normal(size=(3, 4)), rng.uniform(0.5, 2.0, size=(3, 4))
-    checks.array(student.gaussian_pdf(x, mu, sigma), _pdf_oracle(x, mu, sigma),
-                 name="gaussian_pdf with (3, 4) arrays of mu and sigma")
+    checks.array(
+        student.gaussian_pdf(x, mu, sigma),
+        _pdf_oracle(x, mu, sigma),
+        name="gaussian_pdf with (3, 4) arrays of mu and sigma",
+    )
     x = np.array([-1000.0, -40.0, 0.0, 40.0, 1000.0])
-    checks.array(student.gaussian_pdf(x, 0.0, 1.0), _pdf_oracle(x, 0.0, 1.0), name="gaussian_pdf in the tails",
-                 atol=1e-300)
-    checks.array(student.gaussian_pdf(x * 1e-3, 0.0, 1e-3), _pdf_oracle(x * 1e-3, 0.0, 1e-3),
-                 name="gaussian_pdf with sigma = 1e-3")
+    checks.array(
+        student.gaussian_pdf(x, 0.0, 1.0), _pdf_oracle(x, 0.0, 1.0), name="gaussian_pdf in the tails", atol=1e-300
+    )
+    checks.array(
+        student.gaussian_pdf(x * 1e-3, 0.0, 1e-3),
+        _pdf_oracle(x * 1e-3, 0.0, 1e-3),
+        name="gaussian_pdf with sigma = 1e-3",
+    )
+
+
 ### END HIDDEN TESTS
 
 
@@ -490,16 +547,14 @@ def minus_log_p(student, rng):
 def any_shape(student, rng):
     p = rng.uniform(size=(3, 2, 4)) ** 8
     checks.array(student.information(p), _information_oracle(p), name="information of a (3, 2, 4) array")
+
+
 ### END HIDDEN TESTS
 
 
 entropy = lecture.exercise("entropy", hint="-sum p log p over the entries with p > 0 (0 log 0 = 0).")
-cross_entropy = lecture.exercise(
-    "cross_entropy", hint="-sum p log q over p > 0; inf if q = 0 where p > 0."
-)
-kl_divergence = lecture.exercise(
-    "kl_divergence", hint="sum p (log p - log q) over p > 0; inf if q = 0 where p > 0."
-)
+cross_entropy = lecture.exercise("cross_entropy", hint="-sum p log q over p > 0; inf if q = 0 where p > 0.")
+kl_divergence = lecture.exercise("kl_divergence", hint="sum p (log p - log q) over p > 0; inf if q = 0 where p > 0.")
 
 
 def _entropy_oracle(p):
@@ -550,20 +605,29 @@ def _check_identity(student, mine, rng):
         own = student.entropy(p) if mine == "entropy" else student.call(mine, p, q)
         notes: list[str] = []
         if mine == "cross_entropy":
-            h_p, kl = _value_or_oracle(student, "entropy", (p,), notes), _value_or_oracle(student, "kl_divergence",
-                                                                                          (p, q), notes)
+            h_p, kl = (
+                _value_or_oracle(student, "entropy", (p,), notes),
+                _value_or_oracle(student, "kl_divergence", (p, q), notes),
+            )
             expected, rule = h_p + kl, f"entropy(p) + kl_divergence(p, q) = {h_p:.9g} + {kl:.9g}"
         elif mine == "entropy":
-            h_pq, kl = _value_or_oracle(student, "cross_entropy", (p, q), notes), _value_or_oracle(
-                student, "kl_divergence", (p, q), notes)
+            h_pq, kl = (
+                _value_or_oracle(student, "cross_entropy", (p, q), notes),
+                _value_or_oracle(student, "kl_divergence", (p, q), notes),
+            )
             expected, rule = h_pq - kl, f"cross_entropy(p, q) - kl_divergence(p, q) = {h_pq:.9g} - {kl:.9g}"
         else:
-            h_pq, h_p = _value_or_oracle(student, "cross_entropy", (p, q), notes), _value_or_oracle(
-                student, "entropy", (p,), notes)
+            h_pq, h_p = (
+                _value_or_oracle(student, "cross_entropy", (p, q), notes),
+                _value_or_oracle(student, "entropy", (p,), notes),
+            )
             expected, rule = h_pq - h_p, f"cross_entropy(p, q) - entropy(p) = {h_pq:.9g} - {h_p:.9g}"
         note = f"; {'; '.join(notes)}" if notes else ""
-        checks.scalar(own, expected, name=f"{mine} for {shape} arrays, which by H(P, Q) = H(P) + D_KL(P || Q) "
-                      f"must equal {rule}{note},")
+        checks.scalar(
+            own,
+            expected,
+            name=f"{mine} for {shape} arrays, which by H(P, Q) = H(P) + D_KL(P || Q) must equal {rule}{note},",
+        )
 
 
 @entropy.test(points=1)
@@ -594,6 +658,8 @@ def joint_tables_and_unnormalised(student, rng):
 @entropy.test(points=1, hidden=True)
 def entropy_in_the_cross_entropy_identity(student, rng):
     _check_identity(student, "entropy", rng)
+
+
 ### END HIDDEN TESTS
 
 
@@ -607,8 +673,9 @@ def cross_entropy_matches_definition(student, rng):
 @cross_entropy.test(points=1)
 def cross_entropy_zero_and_infinite_terms(student):
     p, q = np.array([0.0, 0.5, 0.5]), np.array([0.0, 0.25, 0.75])
-    checks.scalar(student.cross_entropy(p, q), _cross_entropy_oracle(p, q),
-                  name="H(P, Q) where p = q = 0 (0 log 0 = 0)")
+    checks.scalar(
+        student.cross_entropy(p, q), _cross_entropy_oracle(p, q), name="H(P, Q) where p = q = 0 (0 log 0 = 0)"
+    )
     p, q = np.array([0.2, 0.8]), np.array([0.0, 1.0])
     got = student.cross_entropy(p, q)
     with np.errstate(invalid="ignore"):  # checks subtracts inf - inf when both are inf
@@ -622,6 +689,8 @@ def cross_entropy_in_the_identity(student, rng):
     p = np.array([0.0, 1.0, 0.0])
     q = np.array([0.3, 0.4, 0.3])
     checks.scalar(student.cross_entropy(p, q), -math.log(0.4), name="H(one-hot, q) = -log q[label]")
+
+
 ### END HIDDEN TESTS
 
 
@@ -657,4 +726,6 @@ def kl_unnormalised_and_asymmetric(student, rng):
     checks.scalar(student.kl_divergence(p, q), _kl_oracle(p, q), name="D_KL([0.3, 0.2] || [0.1, 0.6])")
     p, q = _pmf_with_zeros(rng, (5,), 0), _pmf_with_zeros(rng, (5,), 0)
     checks.scalar(student.kl_divergence(q, p), _kl_oracle(q, p), name="D_KL(Q || P) (the order matters)")
+
+
 ### END HIDDEN TESTS

@@ -38,6 +38,8 @@ def scores_match_definition(student, rng):
 def large_features(student, rng):
     X, w = rng.normal(size=(9, 3)) * 1000, rng.normal(size=3)
     checks.array(student.linear_decision(X, w, -1000.0), _scores(X, w, -1000.0), name="g for features of size 1000")
+
+
 ### END HIDDEN TESTS
 
 
@@ -49,8 +51,9 @@ predict_binary = lecture.exercise(
 @predict_binary.test(points=1)
 def classes_from_the_sign(student, rng):
     X, w, b = rng.normal(size=(25, 2)), np.array([1.5, -1.0]), 0.2
-    checks.array(student.predict_binary(X, w, b), (_scores(X, w, b) > 0).astype(int), name="predicted classes",
-                 dtype="value")
+    checks.array(
+        student.predict_binary(X, w, b), (_scores(X, w, b) > 0).astype(int), name="predicted classes", dtype="value"
+    )
 
 
 @predict_binary.test(points=1)
@@ -60,19 +63,30 @@ def boundary_is_class_zero(student, rng):
     b = -float(X[0] @ w)  # sample 0 lies exactly on the boundary
     X[1] = X[0]
     expected = (_scores(X, w, b) > 0).astype(int)
-    checks.array(student.predict_binary(X, w, b), expected, name="predicted classes (samples 0 and 1 have g = 0)",
-                 dtype="value")
+    checks.array(
+        student.predict_binary(X, w, b), expected, name="predicted classes (samples 0 and 1 have g = 0)", dtype="value"
+    )
 
 
 ### BEGIN HIDDEN TESTS
 @predict_binary.test(points=1, hidden=True)
 def single_sample_and_large_scores(student, rng):
-    checks.array(student.predict_binary(np.array([[2.0]]), np.array([3.0]), -6.0), np.array([0]),
-                 name="class of x = 2 with g = 3x - 6 = 0", dtype="value")
+    checks.array(
+        student.predict_binary(np.array([[2.0]]), np.array([3.0]), -6.0),
+        np.array([0]),
+        name="class of x = 2 with g = 3x - 6 = 0",
+        dtype="value",
+    )
     X = rng.normal(size=(12, 4)) * 1000
     w, b = rng.normal(size=4), 5.0
-    checks.array(student.predict_binary(X, w, b), (_scores(X, w, b) > 0).astype(int),
-                 name="predicted classes for features of size 1000", dtype="value")
+    checks.array(
+        student.predict_binary(X, w, b),
+        (_scores(X, w, b) > 0).astype(int),
+        name="predicted classes for features of size 1000",
+        dtype="value",
+    )
+
+
 ### END HIDDEN TESTS
 
 
@@ -105,6 +119,8 @@ def multiclass_and_float_labels(student, rng):
     y_hat = np.array([1.0, 1.0, 0.0, 1.0, 0.0])
     checks.integer(student.zero_one_loss(y, y_hat), 2, name="zero_one_loss with float predictions")
     checks.integer(student.zero_one_loss(y, 1 - y), 5, name="zero_one_loss when every prediction is wrong")
+
+
 ### END HIDDEN TESTS
 
 
@@ -127,21 +143,32 @@ def _ovr_oracle(X, W, b):
 def largest_score_wins(student, rng):
     for n, d, c in [(20, 3, 3), (1, 2, 4), (9, 5, 2)]:
         X, W, b = rng.normal(size=(n, d)), rng.normal(size=(d, c)), rng.normal(size=c)
-        checks.array(student.one_vs_rest_predict(X, W, b), _ovr_oracle(X, W, b), name=f"labels (N={n}, C={c})",
-                     dtype="int")
+        checks.array(
+            student.one_vs_rest_predict(X, W, b), _ovr_oracle(X, W, b), name=f"labels (N={n}, C={c})", dtype="int"
+        )
 
 
 ### BEGIN HIDDEN TESTS
 @one_vs_rest_predict.test(points=1, hidden=True)
 def bias_matters_and_ties_go_low(student, rng):
     X, W = rng.normal(size=(10, 2)), np.zeros((2, 3))
-    checks.array(student.one_vs_rest_predict(X, W, np.array([0.0, 2.0, 1.0])), np.full(10, 1),
-                 name="labels when only the bias differs (class 1 has the largest)", dtype="int")
+    checks.array(
+        student.one_vs_rest_predict(X, W, np.array([0.0, 2.0, 1.0])),
+        np.full(10, 1),
+        name="labels when only the bias differs (class 1 has the largest)",
+        dtype="int",
+    )
     X = rng.integers(-2, 3, size=(12, 2)).astype(np.float64)
     W = np.array([[1.0, 2.0, 2.0, -1.0], [0.0, 1.0, 1.0, 1.0]])  # classes 1 and 2 always score the same
     b = np.array([0.0, 0.5, 0.5, 0.0])
-    checks.array(student.one_vs_rest_predict(X, W, b), _ovr_oracle(X, W, b),
-                 name="labels with exact ties (the lowest class index wins)", dtype="int")
+    checks.array(
+        student.one_vs_rest_predict(X, W, b),
+        _ovr_oracle(X, W, b),
+        name="labels with exact ties (the lowest class index wins)",
+        dtype="int",
+    )
+
+
 ### END HIDDEN TESTS
 
 
@@ -160,8 +187,7 @@ def _line_oracle(x, y):
 
 def _check_line(student, x, y, what, check_b=True):
     w_exp, b_exp = _line_oracle(x, y)
-    w, b = checks.parts(student.fit_linear_regression(x, y), 2, name=f"fit_linear_regression{what}",
-                        labels=("w", "b"))
+    w, b = checks.parts(student.fit_linear_regression(x, y), 2, name=f"fit_linear_regression{what}", labels=("w", "b"))
     w = checks.scalar(w, w_exp, name=f"w{what}", rtol=1e-6)
     b = checks.scalar(b, b_exp, name=f"b{what}", rtol=1e-6) if check_b else checks.as_scalar(b, name=f"b{what}")
     checks.array(w * x + b, w_exp * x + b_exp, name=f"fitted values w * x + b{what}", rtol=1e-6)
@@ -199,6 +225,8 @@ def constant_input_gives_flat_line(student, rng):
     w, b = checks.parts(student.fit_linear_regression(x, y), 2, labels=("w", "b"))
     checks.scalar(w, 0.0, name="w when every x is equal (minimum-norm: 0)")
     checks.scalar(b, float(np.mean(y)), name="b when every x is equal (mean of y)")
+
+
 ### END HIDDEN TESTS
 
 
@@ -213,8 +241,11 @@ polynomial_features = lecture.exercise(
 def columns_are_increasing_powers(student, rng):
     for n, degree in [(6, 3), (1, 2), (9, 5)]:
         x = rng.uniform(-2, 2, size=n)
-        checks.array(student.polynomial_features(x, degree), np.vander(x, degree + 1, increasing=True),
-                     name=f"polynomial_features(x, {degree}) for {n} samples")
+        checks.array(
+            student.polynomial_features(x, degree),
+            np.vander(x, degree + 1, increasing=True),
+            name=f"polynomial_features(x, {degree}) for {n} samples",
+        )
 
 
 ### BEGIN HIDDEN TESTS
@@ -222,11 +253,19 @@ def columns_are_increasing_powers(student, rng):
 def degree_zero_zeros_and_large(student, rng):
     x = np.array([0.0, -1.0, 3.0])
     checks.array(student.polynomial_features(x, 0), np.ones((3, 1)), name="polynomial_features(x, 0)")
-    checks.array(student.polynomial_features(x, 2), np.vander(x, 3, increasing=True),
-                 name="polynomial_features([0, -1, 3], 2) (0**0 = 1)")
+    checks.array(
+        student.polynomial_features(x, 2),
+        np.vander(x, 3, increasing=True),
+        name="polynomial_features([0, -1, 3], 2) (0**0 = 1)",
+    )
     x = rng.normal(size=4) * 1000
-    checks.array(student.polynomial_features(x, 3), np.vander(x, 4, increasing=True),
-                 name="polynomial_features for x of size 1000")
+    checks.array(
+        student.polynomial_features(x, 3),
+        np.vander(x, 4, increasing=True),
+        name="polynomial_features for x of size 1000",
+    )
+
+
 ### END HIDDEN TESTS
 
 
@@ -246,8 +285,9 @@ def _ridge_oracle(x, y, degree, l2):
 
 def _check_poly_fit(student, x, y, degree, l2, what):
     expected = _ridge_oracle(x, y, degree, l2)
-    got = checks.array(student.fit_polynomial(x, y, degree, l2), expected,
-                       name=f"coefficients{what}", rtol=1e-6, atol_scale=1e-8)
+    got = checks.array(
+        student.fit_polynomial(x, y, degree, l2), expected, name=f"coefficients{what}", rtol=1e-6, atol_scale=1e-8
+    )
     phi = np.vander(x, degree + 1, increasing=True)
     checks.array(phi @ got, phi @ expected, name=f"fitted values{what}", rtol=1e-6, atol_scale=1e-8)
 
@@ -263,7 +303,7 @@ def least_squares_without_penalty(student, rng):
 @fit_polynomial.test(points=1)
 def ridge_penalty(student, rng):
     x = rng.uniform(-1, 1, size=12)
-    y = 1 + x - 2 * x ** 3 + 0.2 * rng.normal(size=12)
+    y = 1 + x - 2 * x**3 + 0.2 * rng.normal(size=12)
     for l2 in [0.1, 1.0, 25.0]:
         _check_poly_fit(student, x, y, 4, l2, f" (degree 4, l2={l2})")
 
@@ -274,8 +314,13 @@ def penalty_includes_the_constant_and_shrinks(student, rng):
     x = rng.uniform(-1, 1, size=10)
     y = 5.0 + 0.1 * rng.normal(size=10)  # a large constant: penalising c[0] or not makes a difference
     _check_poly_fit(student, x, y, 2, 3.0, " (degree 2, l2=3, y near 5)")
-    big = checks.array(student.fit_polynomial(x, y, 2, 1e8), _ridge_oracle(x, y, 2, 1e8),
-                       name="coefficients for l2 = 1e8", rtol=1e-6, atol_scale=1e-8)
+    big = checks.array(
+        student.fit_polynomial(x, y, 2, 1e8),
+        _ridge_oracle(x, y, 2, 1e8),
+        name="coefficients for l2 = 1e8",
+        rtol=1e-6,
+        atol_scale=1e-8,
+    )
     checks.that(np.all(np.abs(big) < 1e-6), f"a huge penalty must shrink every coefficient to ~0, got {big}")
 
 
@@ -285,6 +330,8 @@ def more_coefficients_than_distinct_points(student, rng):
     y = np.array([0.5, 0.7, 2.0, 2.2, 1.9])
     _check_poly_fit(student, x, y, 3, 0.0, " (degree 3 through two distinct x, l2=0: minimum norm)")
     _check_poly_fit(student, x, y, 3, 0.5, " (degree 3 through two distinct x, l2=0.5)")
+
+
 ### END HIDDEN TESTS
 
 
@@ -299,8 +346,11 @@ def matches_polyval(student, rng):
 
     for n, k in [(8, 4), (1, 1), (13, 7)]:
         x, coeffs = rng.uniform(-2, 2, size=n), rng.normal(size=k)
-        checks.array(student.predict_polynomial(x, coeffs), polynomial.polyval(x, coeffs),
-                     name=f"predictions for {k} coefficients")
+        checks.array(
+            student.predict_polynomial(x, coeffs),
+            polynomial.polyval(x, coeffs),
+            name=f"predictions for {k} coefficients",
+        )
 
 
 ### BEGIN HIDDEN TESTS
@@ -311,8 +361,11 @@ def constants_and_large_inputs(student, rng):
     x = rng.normal(size=5)
     checks.array(student.predict_polynomial(x, np.array([2.5])), np.full(5, 2.5), name="a constant polynomial")
     x, coeffs = rng.normal(size=6) * 1000, rng.normal(size=4)
-    checks.array(student.predict_polynomial(x, coeffs), polynomial.polyval(x, coeffs),
-                 name="predictions for x of size 1000")
+    checks.array(
+        student.predict_polynomial(x, coeffs), polynomial.polyval(x, coeffs), name="predictions for x of size 1000"
+    )
+
+
 ### END HIDDEN TESTS
 
 
@@ -335,7 +388,7 @@ def _validation_errors(x_train, y_train, x_val, y_val, degrees):
 def _separated_choice(errors, y_val):
     """The best degree, after checking that no correct implementation could choose differently."""
     best = min(errors, key=errors.get)
-    band = 1e-12 * float(np.mean(y_val ** 2))
+    band = 1e-12 * float(np.mean(y_val**2))
     others = [e for d, e in errors.items() if d != best]
     if others and min(others) - errors[best] < max(1e3 * band, 1e-6 * errors[best]):
         raise AssertionError(f"internal: validation errors {errors} are too close to call")
@@ -349,24 +402,28 @@ def _noisy(rng, f, n, noise, low=-1.0, high=1.0):
 
 @select_degree.test(points=1)
 def picks_the_lowest_validation_error(student, rng):
-    f = lambda x: 1.0 - 2.0 * x + 3.0 * x ** 3  # noqa: E731
+    f = lambda x: 1.0 - 2.0 * x + 3.0 * x**3  # noqa: E731
     x_tr, y_tr = _noisy(rng, f, 40, 0.3)
     x_va, y_va = _noisy(rng, f, 40, 0.3)
     degrees = [0, 1, 2, 3, 4, 5, 6, 7]
     expected = _separated_choice(_validation_errors(x_tr, y_tr, x_va, y_va, degrees), y_va)
-    checks.integer(student.select_degree(x_tr, y_tr, x_va, y_va, degrees), expected,
-                   name="selected degree for noisy cubic data")
+    checks.integer(
+        student.select_degree(x_tr, y_tr, x_va, y_va, degrees), expected, name="selected degree for noisy cubic data"
+    )
 
 
 @select_degree.test(points=1)
 def noise_free_ties_go_to_the_lowest_degree(student, rng):
     # A noise-free quadratic: every degree >= 2 fits exactly, validation errors differ only by rounding
     # (far inside the 1e-12 * mean(y_val**2) band): Occam's razor picks 2.
-    f = lambda x: 40.0 - 25.0 * x + 7.0 * x ** 2  # noqa: E731
+    f = lambda x: 40.0 - 25.0 * x + 7.0 * x**2  # noqa: E731
     x_tr, x_va = rng.uniform(-3, 3, size=25), rng.uniform(-3, 3, size=25)
     degrees = [0, 1, 2, 3, 4, 5, 6]
-    checks.integer(student.select_degree(x_tr, f(x_tr), x_va, f(x_va), degrees), 2,
-                   name="selected degree for noise-free quadratic data (degrees 2..6 tie within the band)")
+    checks.integer(
+        student.select_degree(x_tr, f(x_tr), x_va, f(x_va), degrees),
+        2,
+        name="selected degree for noise-free quadratic data (degrees 2..6 tie within the band)",
+    )
 
 
 ### BEGIN HIDDEN TESTS
@@ -375,11 +432,17 @@ def exact_ties_and_unsorted_degrees(student, rng):
     x_tr, x_va = rng.uniform(-1, 1, size=12), rng.uniform(-1, 1, size=9)
     y_va = rng.normal(size=9)
     # y_train = 0: every fit is exactly 0, so all validation errors equal mean(y_val**2) exactly.
-    checks.integer(student.select_degree(x_tr, np.zeros(12), x_va, y_va, [5, 2, 3, 4]), 2,
-                   name="selected degree when every validation error is exactly equal (degrees [5, 2, 3, 4])")
-    f = lambda x: 0.5 + 2.0 * x - x ** 2  # noqa: E731
-    checks.integer(student.select_degree(x_tr, f(x_tr), x_va, f(x_va), [6, 5, 4, 3, 2, 1]), 2,
-                   name="selected degree for a noise-free quadratic with degrees [6, 5, 4, 3, 2, 1]")
+    checks.integer(
+        student.select_degree(x_tr, np.zeros(12), x_va, y_va, [5, 2, 3, 4]),
+        2,
+        name="selected degree when every validation error is exactly equal (degrees [5, 2, 3, 4])",
+    )
+    f = lambda x: 0.5 + 2.0 * x - x**2  # noqa: E731
+    checks.integer(
+        student.select_degree(x_tr, f(x_tr), x_va, f(x_va), [6, 5, 4, 3, 2, 1]),
+        2,
+        name="selected degree for a noise-free quadratic with degrees [6, 5, 4, 3, 2, 1]",
+    )
 
 
 @select_degree.test(points=1, hidden=True)
@@ -390,12 +453,20 @@ def underfitting_and_overfitting(student, rng):
     degrees = [1, 2, 3, 5, 9, 12]
     errors = _validation_errors(x_tr, y_tr, x_va, y_va, degrees)
     expected = _separated_choice(errors, y_va)
-    checks.integer(student.select_degree(x_tr, y_tr, x_va, y_va, degrees), expected,
-                   name="selected degree for noisy sin(3x) data with 15 training samples")
+    checks.integer(
+        student.select_degree(x_tr, y_tr, x_va, y_va, degrees),
+        expected,
+        name="selected degree for noisy sin(3x) data with 15 training samples",
+    )
     x_tr, y_tr = _noisy(rng, f, 30, 0.05, low=-2, high=2)
     x_va, y_va = _noisy(rng, f, 30, 0.05, low=-2, high=2)
     degrees = [0, 1, 3, 7]
     expected = _separated_choice(_validation_errors(x_tr, y_tr, x_va, y_va, degrees), y_va)
-    checks.integer(student.select_degree(x_tr, 1e3 * y_tr, x_va, 1e3 * y_va, degrees), expected,
-                   name="selected degree for noisy sin(3x) data on [-2, 2], y scaled by 1000")
+    checks.integer(
+        student.select_degree(x_tr, 1e3 * y_tr, x_va, 1e3 * y_va, degrees),
+        expected,
+        name="selected degree for noisy sin(3x) data on [-2, 2], y scaled by 1000",
+    )
+
+
 ### END HIDDEN TESTS

@@ -46,6 +46,8 @@ def any_shape_and_extremes(student, rng):
     z = rng.normal(size=(2, 3, 4)) * 1e3
     z[0, 0, 0], z[1, 2, 3], z[1, 0, 0] = 0.0, -0.0, 1e-300
     checks.array(student.step(z), (z > 0).astype(np.int64), name="step(z)", dtype="value")
+
+
 ### END HIDDEN TESTS
 
 
@@ -65,23 +67,24 @@ def _boundary_case(rng, n, d):
 @perceptron_predict.test(points=1)
 def signs_of_scores(student, rng):
     X, w, b = rng.normal(size=(20, 3)), rng.normal(size=3), 0.3
-    checks.array(student.perceptron_predict(X, w, b), np.where(X @ w + b > 0, 1, -1), name="prediction",
-                 dtype="value")
+    checks.array(student.perceptron_predict(X, w, b), np.where(X @ w + b > 0, 1, -1), name="prediction", dtype="value")
 
 
 @perceptron_predict.test(points=1)
 def zero_score_predicts_minus_one(student, rng):
     X, w, b = _boundary_case(rng, 12, 4)
-    checks.array(student.perceptron_predict(X, w, b), np.where(X @ w + b > 0, 1, -1), name="prediction",
-                 dtype="value")
+    checks.array(student.perceptron_predict(X, w, b), np.where(X @ w + b > 0, 1, -1), name="prediction", dtype="value")
 
 
 ### BEGIN HIDDEN TESTS
 @perceptron_predict.test(points=1, hidden=True)
 def single_sample_single_feature(student, rng):
     for X, w, b in [(np.array([[2.0]]), np.array([-1.0]), 2.0), (np.array([[0.5]]), np.array([3.0]), -1.0)]:
-        checks.array(student.perceptron_predict(X, w, b), np.where(X @ w + b > 0, 1, -1), name="prediction",
-                     dtype="value")
+        checks.array(
+            student.perceptron_predict(X, w, b), np.where(X @ w + b > 0, 1, -1), name="prediction", dtype="value"
+        )
+
+
 ### END HIDDEN TESTS
 
 
@@ -111,8 +114,9 @@ def _perceptron_trace(X, y, lr, epochs):
 
 def _check_training(student, X, y, lr, epochs):
     w_exp, b_exp, errors_exp = _perceptron_trace(X, y, lr, epochs)
-    w, b, errors = checks.parts(student.perceptron_train(X, y, lr, epochs), 3, name="result",
-                                labels=("w", "b", "errors"))
+    w, b, errors = checks.parts(
+        student.perceptron_train(X, y, lr, epochs), 3, name="result", labels=("w", "b", "errors")
+    )
     checks.array(w, w_exp, name="w", rtol=1e-9)
     checks.scalar(b, b_exp, name="b", rtol=1e-9)
     if not isinstance(errors, (list, tuple, np.ndarray)):
@@ -137,8 +141,10 @@ def follows_the_rule_on_separable_data(student, rng):
 def learns_or_never_xor(student):
     _check_training(student, *_OR, lr=1.0, epochs=100)
     _, _, errors = checks.parts(student.perceptron_train(*_XOR, 1.0, 25), 3)
-    checks.that(len(errors) == 25 and min(errors) > 0,
-                f"on XOR training must run all 25 epochs with mistakes in each; got errors={list(errors)}")
+    checks.that(
+        len(errors) == 25 and min(errors) > 0,
+        f"on XOR training must run all 25 epochs with mistakes in each; got errors={list(errors)}",
+    )
 
 
 @perceptron_train.test(points=1, hidden=True)
@@ -146,14 +152,14 @@ def learning_rate_and_epoch_limit(student, rng):
     X = rng.normal(size=(40, 2))
     y = np.where(X[:, 0] - X[:, 1] > 0.1, 1, -1)
     _check_training(student, X, y, lr=0.1, epochs=3)
+
+
 ### END HIDDEN TESTS
 
 
 # --- activations -------------------------------------------------------------------------------------------
 
-sigmoid = lecture.exercise(
-    "sigmoid", hint="For z < 0 use exp(z) / (1 + exp(z)); exp(-|z|) never overflows."
-)
+sigmoid = lecture.exercise("sigmoid", hint="For z < 0 use exp(z) / (1 + exp(z)); exp(-|z|) never overflows.")
 
 
 @sigmoid.test(points=1)
@@ -177,6 +183,8 @@ def three_dimensional_and_extreme(student, rng):
     torch = _torch()
     z = rng.normal(size=(2, 3, 5)) * 300
     checks.array(student.sigmoid(z), torch.sigmoid(torch.from_numpy(z)).numpy(), name="sigmoid(z)")
+
+
 ### END HIDDEN TESTS
 
 
@@ -214,6 +222,8 @@ def one_class_and_many_classes(student, rng):
     torch = _torch()
     for z in [rng.normal(size=(4, 1)), rng.normal(size=(3, 1000)) * 50]:
         checks.array(student.softmax(z), torch.softmax(torch.from_numpy(z), dim=1).numpy(), name="softmax(z)")
+
+
 ### END HIDDEN TESTS
 
 
@@ -234,14 +244,14 @@ def any_shape(student, rng):
     torch = _torch()
     z = rng.normal(size=(2, 3, 2, 4)) * 100
     checks.array(student.relu(z), torch.relu(torch.from_numpy(z)).numpy(), name="relu(z)")
+
+
 ### END HIDDEN TESTS
 
 
 # --- losses ----------------------------------------------------------------------------------------------------
 
-mse_loss = lecture.exercise(
-    "mse_loss", hint="0.5 * mean over samples of the sum over outputs of (y - y_hat)**2."
-)
+mse_loss = lecture.exercise("mse_loss", hint="0.5 * mean over samples of the sum over outputs of (y - y_hat)**2.")
 
 
 def _mse_oracle(y_hat, y):
@@ -262,6 +272,8 @@ def one_output_and_large_batch(student, rng):
     for shape in [(50, 1), (3, 20)]:
         y_hat, y = rng.normal(size=shape) * 10, rng.normal(size=shape)
         checks.scalar(student.mse_loss(y_hat, y), _mse_oracle(y_hat, y), name=f"mse_loss on shape {shape}")
+
+
 ### END HIDDEN TESTS
 
 
@@ -292,6 +304,8 @@ def mean_over_all_entries(student, rng):
     p, y = rng.uniform(0.001, 0.999, size=(6, 5)), rng.integers(0, 2, size=(6, 5)).astype(np.float64)
     expected = float(torch.nn.functional.binary_cross_entropy(torch.from_numpy(p), torch.from_numpy(y)))
     checks.scalar(student.binary_cross_entropy(p, y), expected, name="binary_cross_entropy")
+
+
 ### END HIDDEN TESTS
 
 
@@ -346,6 +360,8 @@ def gradient_check(student, rng):
     logits, labels = rng.normal(size=(4, 3)), rng.integers(0, 3, size=4)
     _, dlogits = checks.parts(student.softmax_cross_entropy(logits, labels), 2)
     checks.gradient(dlogits, lambda z: _ce_oracle(z, labels)[0], logits, name="dlogits")
+
+
 ### END HIDDEN TESTS
 
 
@@ -381,6 +397,8 @@ def central_differences_with_given_h(student, rng):
     x, h = rng.normal(size=(2, 3, 2)), 1e-2
     got = student.numerical_gradient(lambda v: float(np.sum(v**3)), x, h)
     checks.array(got, 3 * x**2 + h**2, name="numerical_gradient with h=1e-2", rtol=1e-6, atol_scale=1e-8)
+
+
 ### END HIDDEN TESTS
 
 
@@ -390,8 +408,13 @@ mlp_forward = lecture.exercise("mlp_forward", hint="relu(X @ W1 + b1) @ W2 + b2:
 
 
 def _mlp_params(rng, n, d, h, c):
-    return (rng.normal(size=(n, d)), rng.normal(size=(d, h)) / np.sqrt(d), rng.normal(size=h) * 0.1,
-            rng.normal(size=(h, c)) / np.sqrt(h), rng.normal(size=c) * 0.1)
+    return (
+        rng.normal(size=(n, d)),
+        rng.normal(size=(d, h)) / np.sqrt(d),
+        rng.normal(size=h) * 0.1,
+        rng.normal(size=(h, c)) / np.sqrt(h),
+        rng.normal(size=c) * 0.1,
+    )
 
 
 def _mlp_oracle(X, W1, b1, W2, b2, labels=None):
@@ -417,6 +440,8 @@ def tiny_and_wide_layers(student, rng):
     for dims in [(1, 1, 1, 1), (3, 20, 64, 7)]:
         params = _mlp_params(rng, *dims)
         checks.array(student.mlp_forward(*params), _mlp_oracle(*params), name=f"scores for sizes {dims}")
+
+
 ### END HIDDEN TESTS
 
 
@@ -481,6 +506,8 @@ def gradient_check(student, rng):
     grads = checks.mapping(grads, ("W1", "b1", "W2", "b2"), name="grads")
     checks.gradient(grads["W1"], lambda m: _mlp_oracle(X, m, b1, W2, b2, labels)[0], W1, name='grads["W1"]')
     checks.gradient(grads["b2"], lambda v: _mlp_oracle(X, W1, b1, W2, v, labels)[0], b2, name='grads["b2"]')
+
+
 ### END HIDDEN TESTS
 
 
@@ -505,6 +532,8 @@ def many_parameters_and_zero_rate(student, rng):
         new = checks.mapping(student.sgd_step(params, grads, lr), params, name="new_params")
         for key in params:
             checks.array(new[key], params[key] - lr * grads[key], name=f'new_params["{key}"] (lr={lr})')
+
+
 ### END HIDDEN TESTS
 
 
@@ -537,19 +566,28 @@ def _accuracy(student, device, data, rng, hidden, epochs, lr):
     torch = _torch()
     X, y = data(rng, 1500)
     X_test, y_test = data(rng, 1000)
-    model = student.remote("train_mlp", torch.from_numpy(X).to(device), torch.from_numpy(y).to(device),
-                           hidden, epochs, lr, device)
+    model = student.remote(
+        "train_mlp", torch.from_numpy(X).to(device), torch.from_numpy(y).to(device), hidden, epochs, lr, device
+    )
     scores = model(torch.from_numpy(X_test).to(device))
-    checks.that(getattr(scores, "shape", None) is not None and type(scores).__module__ == "torch",
-                f"the model must return a torch.Tensor of class scores; got {type(scores).__name__}")
-    checks.that(str(scores.device).split(":")[0] == device.split(":")[0],
-                f"the model's scores are on {scores.device}, expected {device}")
+    checks.that(
+        getattr(scores, "shape", None) is not None and type(scores).__module__ == "torch",
+        f"the model must return a torch.Tensor of class scores; got {type(scores).__name__}",
+    )
+    checks.that(
+        str(scores.device).split(":")[0] == device.split(":")[0],
+        f"the model's scores are on {scores.device}, expected {device}",
+    )
     classes = int(y.max()) + 1
-    checks.that(tuple(scores.shape) == (len(X_test), classes),
-                f"the model's scores have shape {tuple(scores.shape)}, expected {(len(X_test), classes)}")
+    checks.that(
+        tuple(scores.shape) == (len(X_test), classes),
+        f"the model's scores have shape {tuple(scores.shape)}, expected {(len(X_test), classes)}",
+    )
     accuracy = float((scores.argmax(dim=1).cpu().numpy() == y_test).mean())
-    checks.that(accuracy >= ACCURACY_BAR,
-                f"held-out accuracy {accuracy:.3f} is below the bar {ACCURACY_BAR} (the reference reaches ~0.97)")
+    checks.that(
+        accuracy >= ACCURACY_BAR,
+        f"held-out accuracy {accuracy:.3f} is below the bar {ACCURACY_BAR} (the reference reaches ~0.97)",
+    )
 
 
 @train_mlp.test(points=3, timeout=60)
@@ -570,4 +608,6 @@ def training_time(student, ref, device, timing, rng):
     args = (torch.from_numpy(X).to(device), torch.from_numpy(y).to(device), 64, 3, 0.5, device)
     times = student.time("train_mlp", *args, warmup=1, repeat=3, sync=device)
     timing.compare("train_mlp, 2000 samples, 3 epochs", times, lambda: ref.train_mlp(*args))
+
+
 ### END HIDDEN TESTS

@@ -84,6 +84,8 @@ def l1_any_shape_large_weights_and_zero_lambda(student, rng):
     w3[1, 2, :2] = 0.0
     for w, lam in [(rng.normal(size=7), 2.0), (w3, 1e-3), (rng.normal(size=(3, 3)), 0.0), (np.zeros(4), 1.0)]:
         _check_penalty(student, "l1", w, lam)
+
+
 ### END HIDDEN TESTS
 
 
@@ -106,9 +108,10 @@ def gradient_matches_autograd(student, rng):
 ### BEGIN HIDDEN TESTS
 @l2_penalty.test(points=1, hidden=True)
 def l2_any_shape_large_weights_and_zero_lambda(student, rng):
-    for w, lam in [(rng.normal(size=1), 3.0), (rng.normal(size=(2, 3, 2)) * 1000, 1e-4),
-                   (rng.normal(size=(5,)), 0.0)]:
+    for w, lam in [(rng.normal(size=1), 3.0), (rng.normal(size=(2, 3, 2)) * 1000, 1e-4), (rng.normal(size=(5,)), 0.0)]:
         _check_penalty(student, "l2", w, lam)
+
+
 ### END HIDDEN TESTS
 
 
@@ -137,8 +140,9 @@ def _early_stopping_oracle(losses, patience):
 
 def _check_stop(student, losses, patience, note):
     expected = _early_stopping_oracle(losses, patience)
-    checks.integer(student.early_stopping(losses, patience), expected,
-                   name=f"early_stopping({note}, patience={patience})")
+    checks.integer(
+        student.early_stopping(losses, patience), expected, name=f"early_stopping({note}, patience={patience})"
+    )
 
 
 # (curve, patience, best epoch): the expected answers are worked out by hand (and checked against the
@@ -156,8 +160,9 @@ HAND_BUILT_CURVES = [
 @early_stopping.test(points=1)
 def hand_built_curves(student):
     for curve, patience, expected in HAND_BUILT_CURVES:
-        checks.integer(student.early_stopping(curve, patience), expected,
-                       name=f"early_stopping({curve}, patience={patience})")
+        checks.integer(
+            student.early_stopping(curve, patience), expected, name=f"early_stopping({curve}, patience={patience})"
+        )
 
 
 @early_stopping.test(points=1)
@@ -177,8 +182,12 @@ def random_curves_against_definition(student, rng):
         losses = [float(v) for v in rng.integers(0, 6, size=n)]  # few distinct values: many ties and plateaus
         patience = int(rng.integers(0, 5))
         as_array = trial % 2 == 1
-        _check_stop(student, np.array(losses) if as_array else losses, patience,
-                    f"{'np.array(' if as_array else ''}{losses}{')' if as_array else ''}")
+        _check_stop(
+            student,
+            np.array(losses) if as_array else losses,
+            patience,
+            f"{'np.array(' if as_array else ''}{losses}{')' if as_array else ''}",
+        )
 
 
 @early_stopping.test(points=1, hidden=True)
@@ -187,6 +196,8 @@ def never_stops_and_single_epoch(student, rng):
     _check_stop(student, decreasing, 1, f"strictly decreasing {np.round(decreasing, 3).tolist()}")
     _check_stop(student, [0.3], 0, "[0.3]")
     _check_stop(student, [2.0, 2.0, 2.0], 5, "[2.0, 2.0, 2.0]")
+
+
 ### END HIDDEN TESTS
 
 
@@ -199,8 +210,9 @@ dropout_forward = lecture.exercise(
 
 
 def _dropout_outputs(student, x, p, train, rng, note):
-    out, mask = checks.parts(student.dropout_forward(x, p, train, rng), 2, name=f"dropout_forward({note})",
-                             labels=("out", "mask"))
+    out, mask = checks.parts(
+        student.dropout_forward(x, p, train, rng), 2, name=f"dropout_forward({note})", labels=("out", "mask")
+    )
     mask = _float_array(mask, x.shape, f"mask ({note})")
     out = _float_array(out, x.shape, f"out ({note})")
     other = mask[(mask != 0) & (mask != 1)]
@@ -215,9 +227,11 @@ def _check_train_dropout(student, x, p, rng, note, sigmas=6.0):
     if p < 1:
         checks.array(out, x * mask / (1 - p), name=f"out ({note}) vs x * mask / (1 - p)", rtol=1e-12)
     rate, bound = dropped.mean(), sigmas * np.sqrt(p * (1 - p) / x.size)
-    checks.that(abs(rate - p) <= bound,
-                f"dropout_forward({note}) dropped {rate:.4f} of the entries; expected p = {p} "
-                f"(within {bound:.4f}, a {sigmas:g}-sigma binomial bound): is p the drop probability?")
+    checks.that(
+        abs(rate - p) <= bound,
+        f"dropout_forward({note}) dropped {rate:.4f} of the entries; expected p = {p} "
+        f"(within {bound:.4f}, a {sigmas:g}-sigma binomial bound): is p the drop probability?",
+    )
     return mask
 
 
@@ -241,8 +255,14 @@ def eval_mode_is_identity(student, rng):
 def several_rates_and_shapes(student, rng):
     for p, shape in [(0.1, (50, 40, 30)), (0.5, (100001,)), (0.9, (300, 200)), (0.5, (1, 1))]:
         x = rng.normal(size=shape) * 1000
-        _check_train_dropout(student, x, p, np.random.default_rng(int(rng.integers(2**32))), f"shape {shape}, p={p}",
-                             sigmas=6.0 if x.size > 100 else 1.0)
+        _check_train_dropout(
+            student,
+            x,
+            p,
+            np.random.default_rng(int(rng.integers(2**32))),
+            f"shape {shape}, p={p}",
+            sigmas=6.0 if x.size > 100 else 1.0,
+        )
 
 
 @dropout_forward.test(points=1, hidden=True)
@@ -268,14 +288,21 @@ def entries_independent_and_randomness_from_rng(student, rng):
         rates = (mask == 0).mean(axis=axis)
         bound = 7 * np.sqrt(p * (1 - p) / x.shape[axis])
         worst = int(np.argmax(np.abs(rates - p)))
-        checks.that(np.all(np.abs(rates - p) <= bound),
-                    f"the drop rate of {what} {worst} is {rates[worst]:.3f}, far from p = {p}: every entry must "
-                    "be dropped independently (one random number per entry)")
+        checks.that(
+            np.all(np.abs(rates - p) <= bound),
+            f"the drop rate of {what} {worst} is {rates[worst]:.3f}, far from p = {p}: every entry must "
+            "be dropped independently (one random number per entry)",
+        )
     _, again = _dropout_outputs(student, x, p, True, np.random.default_rng(seed), "the same seed again")
-    checks.that(np.array_equal(mask, again), "two calls with identically seeded rng gave different masks: "
-                "draw the random numbers from the rng argument only (no np.random.* global state)")
+    checks.that(
+        np.array_equal(mask, again),
+        "two calls with identically seeded rng gave different masks: "
+        "draw the random numbers from the rng argument only (no np.random.* global state)",
+    )
     _, other = _dropout_outputs(student, x, p, True, np.random.default_rng(seed + 1), "another seed")
     checks.that(not np.array_equal(mask, other), "different rng seeds gave the same mask: use the rng argument")
+
+
 ### END HIDDEN TESTS
 
 
@@ -305,11 +332,17 @@ def other_rates_shapes_and_p_one(student, rng):
     for p, shape in [(0.8, (3, 4, 5)), (0.05, (11,))]:
         dout = rng.normal(size=shape) * 100
         mask = (rng.random(size=shape) >= p).astype(np.float64)
-        checks.array(student.dropout_backward(dout, mask, p), _dropout_backward_oracle(dout, mask, p),
-                     name=f"dx (shape {shape}, p={p})")
+        checks.array(
+            student.dropout_backward(dout, mask, p),
+            _dropout_backward_oracle(dout, mask, p),
+            name=f"dx (shape {shape}, p={p})",
+        )
     dout = rng.normal(size=(4, 4))
-    checks.array(student.dropout_backward(dout, np.zeros((4, 4)), 1.0), np.zeros((4, 4)), name="dx for p=1",
-                 rtol=0, atol=0)
+    checks.array(
+        student.dropout_backward(dout, np.zeros((4, 4)), 1.0), np.zeros((4, 4)), name="dx for p=1", rtol=0, atol=0
+    )
+
+
 ### END HIDDEN TESTS
 
 
@@ -332,8 +365,9 @@ def _bn_forward_oracle(x, gamma, beta, running_mean, running_var, train, momentu
     torch = _torch()
     rm, rv = torch.tensor(running_mean), torch.tensor(running_var)
     xt = torch.from_numpy(x)
-    out = torch.nn.functional.batch_norm(xt, rm, rv, torch.from_numpy(gamma), torch.from_numpy(beta),
-                                         training=train, momentum=1 - momentum, eps=eps)
+    out = torch.nn.functional.batch_norm(
+        xt, rm, rv, torch.from_numpy(gamma), torch.from_numpy(beta), training=train, momentum=1 - momentum, eps=eps
+    )
     if not train:
         return out.numpy(), running_mean, running_var
     biased = torch.var(xt, dim=0, unbiased=False).numpy()
@@ -343,8 +377,12 @@ def _bn_forward_oracle(x, gamma, beta, running_mean, running_var, train, momentu
 def _check_bn_forward(student, case, train, note, momentum=None, eps=None):
     kwargs = {k: v for k, v in (("momentum", momentum), ("eps", eps)) if v is not None}
     expected = _bn_forward_oracle(*case, train, kwargs.get("momentum", 0.9), kwargs.get("eps", 1e-5))
-    got = checks.parts(student.batchnorm_forward(*case, train, **kwargs), 3, name=f"batchnorm_forward({note})",
-                       labels=("out", "running_mean", "running_var"))
+    got = checks.parts(
+        student.batchnorm_forward(*case, train, **kwargs),
+        3,
+        name=f"batchnorm_forward({note})",
+        labels=("out", "running_mean", "running_var"),
+    )
     for value, exp, label in zip(got, expected, ("out", "running_mean", "running_var"), strict=True):
         checks.array(value, exp, name=f"{label} ({note})")
 
@@ -353,8 +391,12 @@ def _check_bn_forward(student, case, train, note, momentum=None, eps=None):
 def training_output_matches_torch(student, rng):
     for n, d in [(8, 5), (3, 1)]:
         case = _bn_case(rng, n, d)
-        got = checks.parts(student.batchnorm_forward(*case, True), 3, name=f"batchnorm_forward(x of shape {(n, d)})",
-                           labels=("out", "running_mean", "running_var"))
+        got = checks.parts(
+            student.batchnorm_forward(*case, True),
+            3,
+            name=f"batchnorm_forward(x of shape {(n, d)})",
+            labels=("out", "running_mean", "running_var"),
+        )
         checks.array(got[0], _bn_forward_oracle(*case, True, 0.9, 1e-5)[0], name=f"out (train, x of shape {(n, d)})")
 
 
@@ -372,17 +414,25 @@ def eval_uses_running_statistics(student, rng):
 @batchnorm_forward.test(points=1, hidden=True)
 def other_momentum_eps_and_shapes(student, rng):
     _check_bn_forward(student, _bn_case(rng, 2, 7), True, "train, N=2, momentum=0.5", momentum=0.5)
-    _check_bn_forward(student, _bn_case(rng, 33, 16, scale=5.0), True, "train, momentum=0, eps=1e-3",
-                      momentum=0.0, eps=1e-3)
+    _check_bn_forward(
+        student, _bn_case(rng, 33, 16, scale=5.0), True, "train, momentum=0, eps=1e-3", momentum=0.0, eps=1e-3
+    )
     _check_bn_forward(student, _bn_case(rng, 5, 2), False, "train=False, eps=0.1", momentum=0.3, eps=0.1)
 
 
 @batchnorm_forward.test(points=1, hidden=True)
 def stable_with_a_large_offset(student, rng):
     # mean ~1000, spread 1e-3: mean(x**2) - mean(x)**2 loses about 4 of the 16 digits here.
-    _check_bn_forward(student, _bn_case(rng, 16, 3, offset=1000.0, scale=1e-3), True,
-                      "train, features of mean ~1000 and std 1e-3, eps=1e-8", eps=1e-8)
+    _check_bn_forward(
+        student,
+        _bn_case(rng, 16, 3, offset=1000.0, scale=1e-3),
+        True,
+        "train, features of mean ~1000 and std 1e-3, eps=1e-8",
+        eps=1e-8,
+    )
     _check_bn_forward(student, _bn_case(rng, 12, 4, scale=1000.0), True, "train, features of std 1000")
+
+
 ### END HIDDEN TESTS
 
 
@@ -404,8 +454,9 @@ def _bn_backward_oracle(dout, x, gamma, eps):
 def _check_bn_backward(student, dout, x, gamma, note, eps=None, keys=("dx", "dgamma", "dbeta")):
     args = (dout, x, gamma) if eps is None else (dout, x, gamma, eps)
     expected = _bn_backward_oracle(dout, x, gamma, 1e-5 if eps is None else eps)
-    got = checks.parts(student.batchnorm_backward(*args), 3, name=f"batchnorm_backward({note})",
-                       labels=("dx", "dgamma", "dbeta"))
+    got = checks.parts(
+        student.batchnorm_backward(*args), 3, name=f"batchnorm_backward({note})", labels=("dx", "dgamma", "dbeta")
+    )
     for value, exp, label in zip(got, expected, ("dx", "dgamma", "dbeta"), strict=True):
         if label in keys:
             checks.array(value, exp, name=f"{label} ({note})", rtol=1e-6, atol_scale=1e-8)
@@ -435,8 +486,12 @@ def gradient_check_from_the_definition(student, rng):
         var = ((xv - mu) ** 2).sum(axis=0) / n
         return float(np.sum(dout * gamma * (xv - mu) / np.sqrt(var + eps)))
 
-    dx, _, _ = checks.parts(student.batchnorm_backward(dout, x, gamma, eps), 3, name="batchnorm_backward(eps=1e-3)",
-                            labels=("dx", "dgamma", "dbeta"))
+    dx, _, _ = checks.parts(
+        student.batchnorm_backward(dout, x, gamma, eps),
+        3,
+        name="batchnorm_backward(eps=1e-3)",
+        labels=("dx", "dgamma", "dbeta"),
+    )
     checks.gradient(dx, loss, x, name="dx (eps=1e-3)")
 
 
@@ -447,6 +502,8 @@ def wide_batches_zero_gamma_and_large_inputs(student, rng):
     _check_bn_backward(student, rng.normal(size=(64, 10)), x, gamma, "x of shape (64, 10), |x| ~ 1000")
     x, gamma = rng.normal(size=(9, 2)), rng.normal(size=2)
     _check_bn_backward(student, rng.normal(size=(9, 2)), x, gamma, "eps=0.5", eps=0.5)
+
+
 ### END HIDDEN TESTS
 
 
@@ -479,6 +536,8 @@ def any_shape_and_large_values(student, rng):
     checks.array(student.relu_backward(dout, z), _activation_oracle("relu", dout, z), name="dz (3-D)")
     z, dout = np.array([1e-300, -1e-300, 0.0]), np.array([2.0, 3.0, 4.0])
     checks.array(student.relu_backward(dout, z), _activation_oracle("relu", dout, z), name="dz near 0")
+
+
 ### END HIDDEN TESTS
 
 
@@ -506,6 +565,8 @@ def stable_for_large_inputs(student, rng):
 def three_dimensional_and_extreme(student, rng):
     z, dout = rng.normal(size=(2, 3, 5)) * 300, rng.normal(size=(2, 3, 5)) * 10
     checks.array(student.sigmoid_backward(dout, z), _activation_oracle("sigmoid", dout, z), name="dz (3-D)")
+
+
 ### END HIDDEN TESTS
 
 
@@ -531,8 +592,9 @@ def _torch_trajectory(kind, w0, grads, state0, hyper, t0=1):
     elif kind == "rmsprop":
         opt = torch.optim.RMSprop([p], lr=hyper["lr"], alpha=hyper.get("alpha", 0.99), eps=hyper.get("eps", 1e-8))
     else:
-        opt = torch.optim.Adam([p], lr=hyper["lr"], betas=(hyper.get("beta1", 0.9), hyper.get("beta2", 0.999)),
-                               eps=hyper.get("eps", 1e-8))
+        opt = torch.optim.Adam(
+            [p], lr=hyper["lr"], betas=(hyper.get("beta1", 0.9), hyper.get("beta2", 0.999)), eps=hyper.get("eps", 1e-8)
+        )
     state = opt.state[p]
     if kind != "sgd_momentum":
         state["step"] = torch.tensor(float(t0 - 1))
@@ -580,28 +642,58 @@ sgd_momentum = lecture.exercise(
 @sgd_momentum.test(points=1)
 def sgd_momentum_matches_torch_over_consecutive_steps(student, rng):
     shape = (4, 3)
-    _check_optimizer(student, "sgd_momentum", rng.normal(size=shape), _grads(rng, 6, shape), (np.zeros(shape),),
-                     {"lr": 0.1, "momentum": 0.9}, "lr=0.1, momentum=0.9")
+    _check_optimizer(
+        student,
+        "sgd_momentum",
+        rng.normal(size=shape),
+        _grads(rng, 6, shape),
+        (np.zeros(shape),),
+        {"lr": 0.1, "momentum": 0.9},
+        "lr=0.1, momentum=0.9",
+    )
 
 
 @sgd_momentum.test(points=1)
 def other_rates_and_a_vector(student, rng):
-    _check_optimizer(student, "sgd_momentum", rng.normal(size=7), _grads(rng, 5, 7), (np.zeros(7),),
-                     {"lr": 0.03, "momentum": 0.5}, "lr=0.03, momentum=0.5")
+    _check_optimizer(
+        student,
+        "sgd_momentum",
+        rng.normal(size=7),
+        _grads(rng, 5, 7),
+        (np.zeros(7),),
+        {"lr": 0.03, "momentum": 0.5},
+        "lr=0.03, momentum=0.5",
+    )
 
 
 ### BEGIN HIDDEN TESTS
 @sgd_momentum.test(points=1, hidden=True)
 def resumes_from_a_given_velocity(student, rng):
     shape = (2, 3, 2)
-    _check_optimizer(student, "sgd_momentum", rng.normal(size=shape), _grads(rng, 4, shape, 100.0),
-                     (rng.normal(size=shape),), {"lr": 0.5, "momentum": 0.99}, "lr=0.5, momentum=0.99, v != 0")
+    _check_optimizer(
+        student,
+        "sgd_momentum",
+        rng.normal(size=shape),
+        _grads(rng, 4, shape, 100.0),
+        (rng.normal(size=shape),),
+        {"lr": 0.5, "momentum": 0.99},
+        "lr=0.5, momentum=0.99, v != 0",
+    )
 
 
 @sgd_momentum.test(points=1, hidden=True)
 def zero_momentum_is_plain_sgd(student, rng):
-    _check_optimizer(student, "sgd_momentum", rng.normal(size=(1,)), _grads(rng, 3, (1,)), (np.zeros(1),),
-                     {"lr": 1.0, "momentum": 0.0}, "lr=1, momentum=0")
+    _check_optimizer(
+        student,
+        "sgd_momentum",
+        rng.normal(size=(1,)),
+        _grads(rng, 3, (1,)),
+        (np.zeros(1),),
+        {"lr": 1.0, "momentum": 0.0},
+        "lr=1, momentum=0",
+    )
+
+
 ### END HIDDEN TESTS
 
 
@@ -613,51 +705,96 @@ adagrad = lecture.exercise(
 @adagrad.test(points=1)
 def adagrad_matches_torch_over_consecutive_steps(student, rng):
     shape = (5, 2)
-    _check_optimizer(student, "adagrad", rng.normal(size=shape), _grads(rng, 6, shape), (np.zeros(shape),),
-                     {"lr": 0.1}, "lr=0.1, default eps", defaults=("eps",))
+    _check_optimizer(
+        student,
+        "adagrad",
+        rng.normal(size=shape),
+        _grads(rng, 6, shape),
+        (np.zeros(shape),),
+        {"lr": 0.1},
+        "lr=0.1, default eps",
+        defaults=("eps",),
+    )
 
 
 @adagrad.test(points=1)
 def small_gradients_and_given_eps(student, rng):
     # gradients ~1e-5 make the placement of eps (outside the square root) visible.
-    _check_optimizer(student, "adagrad", rng.normal(size=6) * 1e-3, _grads(rng, 5, 6, 1e-5), (np.zeros(6),),
-                     {"lr": 1e-3, "eps": 1e-10}, "lr=1e-3, eps=1e-10, gradients ~1e-5")
+    _check_optimizer(
+        student,
+        "adagrad",
+        rng.normal(size=6) * 1e-3,
+        _grads(rng, 5, 6, 1e-5),
+        (np.zeros(6),),
+        {"lr": 1e-3, "eps": 1e-10},
+        "lr=1e-3, eps=1e-10, gradients ~1e-5",
+    )
 
 
 ### BEGIN HIDDEN TESTS
 @adagrad.test(points=1, hidden=True)
 def resumes_from_a_given_sum(student, rng):
     shape = (3, 1, 4)
-    _check_optimizer(student, "adagrad", rng.normal(size=shape), _grads(rng, 4, shape, 1000.0),
-                     (rng.uniform(0, 2, size=shape),), {"lr": 0.5, "eps": 1e-6}, "lr=0.5, eps=1e-6, g2 != 0")
+    _check_optimizer(
+        student,
+        "adagrad",
+        rng.normal(size=shape),
+        _grads(rng, 4, shape, 1000.0),
+        (rng.uniform(0, 2, size=shape),),
+        {"lr": 0.5, "eps": 1e-6},
+        "lr=0.5, eps=1e-6, g2 != 0",
+    )
+
+
 ### END HIDDEN TESTS
 
 
-rmsprop = lecture.exercise(
-    "rmsprop", hint="s = alpha * s + (1 - alpha) * dw**2; w = w - lr * dw / (sqrt(s) + eps)."
-)
+rmsprop = lecture.exercise("rmsprop", hint="s = alpha * s + (1 - alpha) * dw**2; w = w - lr * dw / (sqrt(s) + eps).")
 
 
 @rmsprop.test(points=1)
 def rmsprop_matches_torch_over_consecutive_steps(student, rng):
     shape = (3, 4)
-    _check_optimizer(student, "rmsprop", rng.normal(size=shape), _grads(rng, 6, shape), (np.zeros(shape),),
-                     {"lr": 0.01}, "lr=0.01, default alpha and eps", defaults=("alpha", "eps"))
+    _check_optimizer(
+        student,
+        "rmsprop",
+        rng.normal(size=shape),
+        _grads(rng, 6, shape),
+        (np.zeros(shape),),
+        {"lr": 0.01},
+        "lr=0.01, default alpha and eps",
+        defaults=("alpha", "eps"),
+    )
 
 
 @rmsprop.test(points=1)
 def other_alpha_and_small_gradients(student, rng):
-    _check_optimizer(student, "rmsprop", rng.normal(size=5) * 1e-3, _grads(rng, 5, 5, 1e-7), (np.zeros(5),),
-                     {"lr": 1e-3, "alpha": 0.9, "eps": 1e-8}, "lr=1e-3, alpha=0.9, eps=1e-8, gradients ~1e-7")
+    _check_optimizer(
+        student,
+        "rmsprop",
+        rng.normal(size=5) * 1e-3,
+        _grads(rng, 5, 5, 1e-7),
+        (np.zeros(5),),
+        {"lr": 1e-3, "alpha": 0.9, "eps": 1e-8},
+        "lr=1e-3, alpha=0.9, eps=1e-8, gradients ~1e-7",
+    )
 
 
 ### BEGIN HIDDEN TESTS
 @rmsprop.test(points=1, hidden=True)
 def resumes_from_a_given_average(student, rng):
     shape = (2, 5)
-    _check_optimizer(student, "rmsprop", rng.normal(size=shape), _grads(rng, 4, shape, 1000.0),
-                     (rng.uniform(0, 3, size=shape),), {"lr": 0.1, "alpha": 0.5, "eps": 1e-4},
-                     "lr=0.1, alpha=0.5, eps=1e-4, s != 0")
+    _check_optimizer(
+        student,
+        "rmsprop",
+        rng.normal(size=shape),
+        _grads(rng, 4, shape, 1000.0),
+        (rng.uniform(0, 3, size=shape),),
+        {"lr": 0.1, "alpha": 0.5, "eps": 1e-4},
+        "lr=0.1, alpha=0.5, eps=1e-4, s != 0",
+    )
+
+
 ### END HIDDEN TESTS
 
 
@@ -671,32 +808,62 @@ adam = lecture.exercise(
 @adam.test(points=1)
 def adam_matches_torch_over_consecutive_steps(student, rng):
     shape = (4, 3)
-    _check_optimizer(student, "adam", rng.normal(size=shape), _grads(rng, 6, shape),
-                     (np.zeros(shape), np.zeros(shape)), {"lr": 0.01}, "lr=0.01, default betas and eps",
-                     defaults=("beta1", "beta2", "eps"))
+    _check_optimizer(
+        student,
+        "adam",
+        rng.normal(size=shape),
+        _grads(rng, 6, shape),
+        (np.zeros(shape), np.zeros(shape)),
+        {"lr": 0.01},
+        "lr=0.01, default betas and eps",
+        defaults=("beta1", "beta2", "eps"),
+    )
 
 
 @adam.test(points=1)
 def other_betas(student, rng):
-    _check_optimizer(student, "adam", rng.normal(size=6), _grads(rng, 5, 6, 3.0), (np.zeros(6), np.zeros(6)),
-                     {"lr": 0.1, "beta1": 0.5, "beta2": 0.9, "eps": 1e-8}, "lr=0.1, betas=(0.5, 0.9)")
+    _check_optimizer(
+        student,
+        "adam",
+        rng.normal(size=6),
+        _grads(rng, 5, 6, 3.0),
+        (np.zeros(6), np.zeros(6)),
+        {"lr": 0.1, "beta1": 0.5, "beta2": 0.9, "eps": 1e-8},
+        "lr=0.1, betas=(0.5, 0.9)",
+    )
 
 
 ### BEGIN HIDDEN TESTS
 @adam.test(points=1, hidden=True)
 def small_gradients_eps_placement(student, rng):
     # gradients ~1e-8: the result depends on adding eps after sqrt(v_hat), as torch does.
-    _check_optimizer(student, "adam", rng.normal(size=(3, 2)) * 1e-6, _grads(rng, 4, (3, 2), 1e-8),
-                     (np.zeros((3, 2)), np.zeros((3, 2))), {"lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
-                     "lr=1e-3, gradients ~1e-8")
+    _check_optimizer(
+        student,
+        "adam",
+        rng.normal(size=(3, 2)) * 1e-6,
+        _grads(rng, 4, (3, 2), 1e-8),
+        (np.zeros((3, 2)), np.zeros((3, 2))),
+        {"lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
+        "lr=1e-3, gradients ~1e-8",
+    )
 
 
 @adam.test(points=1, hidden=True)
 def resumes_at_a_later_step(student, rng):
     shape = (2, 2, 3)
     m0, v0 = rng.normal(size=shape), rng.uniform(0, 2, size=shape)
-    _check_optimizer(student, "adam", rng.normal(size=shape), _grads(rng, 4, shape, 1000.0), (m0, v0),
-                     {"lr": 0.05, "beta1": 0.8, "beta2": 0.99, "eps": 1e-6}, "starting at t=7 with m, v != 0", t0=7)
+    _check_optimizer(
+        student,
+        "adam",
+        rng.normal(size=shape),
+        _grads(rng, 4, shape, 1000.0),
+        (m0, v0),
+        {"lr": 0.05, "beta1": 0.8, "beta2": 0.99, "eps": 1e-6},
+        "starting at t=7 with m, v != 0",
+        t0=7,
+    )
+
+
 ### END HIDDEN TESTS
 
 
@@ -716,8 +883,11 @@ RELU_BAR = 1e-2  # the reference gives 0.46 .. 1.24 over 50 seeds
 def _norms(student, depth, activation, seed):
     norms = student.vanishing_gradient(depth, activation, np.random.default_rng(seed))
     norms = _float_array(norms, (depth,), f"vanishing_gradient({depth}, {activation!r}, rng)")
-    checks.that(np.all(norms > 0), f"vanishing_gradient({depth}, {activation!r}, rng) has norms <= 0 at "
-                f"layers {np.flatnonzero(norms <= 0)[:5].tolist()}: Frobenius norms of gradients are positive")
+    checks.that(
+        np.all(norms > 0),
+        f"vanishing_gradient({depth}, {activation!r}, rng) has norms <= 0 at "
+        f"layers {np.flatnonzero(norms <= 0)[:5].tolist()}: Frobenius norms of gradients are positive",
+    )
     return norms
 
 
@@ -726,11 +896,17 @@ def _check_ratio(student, activation, seeds):
         norms = _norms(student, 20, activation, seed)
         ratio = norms[0] / norms[-1]
         if activation == "sigmoid":
-            checks.that(ratio < SIGMOID_BAR, f"with sigmoid at depth 20, norms[0] / norms[-1] = {ratio:.3g}; the "
-                        f"gradient should vanish towards the input (< {SIGMOID_BAR:g}). Is norms[0] the first layer?")
+            checks.that(
+                ratio < SIGMOID_BAR,
+                f"with sigmoid at depth 20, norms[0] / norms[-1] = {ratio:.3g}; the "
+                f"gradient should vanish towards the input (< {SIGMOID_BAR:g}). Is norms[0] the first layer?",
+            )
         else:
-            checks.that(ratio > RELU_BAR, f"with relu at depth 20, norms[0] / norms[-1] = {ratio:.3g}; it should "
-                        f"stay above {RELU_BAR:g} (He initialisation N(0, 2 / width) keeps the gradient's scale)")
+            checks.that(
+                ratio > RELU_BAR,
+                f"with relu at depth 20, norms[0] / norms[-1] = {ratio:.3g}; it should "
+                f"stay above {RELU_BAR:g} (He initialisation N(0, 2 / width) keeps the gradient's scale)",
+            )
 
 
 @vanishing_gradient.test(points=1)
@@ -757,6 +933,11 @@ def other_depths_and_randomness_from_rng(student, rng):
         _norms(student, depth, "relu", int(rng.integers(2**32)))
     seed = int(rng.integers(2**32))
     first, again = _norms(student, 6, "sigmoid", seed), _norms(student, 6, "sigmoid", seed)
-    checks.that(np.array_equal(first, again), "two calls with identically seeded rng gave different norms: draw "
-                "the weights and inputs from the rng argument only (no np.random.* global state)")
+    checks.that(
+        np.array_equal(first, again),
+        "two calls with identically seeded rng gave different norms: draw "
+        "the weights and inputs from the rng argument only (no np.random.* global state)",
+    )
+
+
 ### END HIDDEN TESTS

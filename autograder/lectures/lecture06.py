@@ -83,8 +83,11 @@ conv2d_forward = lecture.exercise(
 def _check_conv_forward(student, rng, cases, scale=1.0):
     for case in cases:
         x, w, b, stride, pad = _conv_inputs(rng, case, scale)
-        checks.array(student.conv2d_forward(x, w, b, stride, pad), _conv_oracle(x, w, b, stride, pad),
-                     name=f"conv2d_forward for {_describe(case)}")
+        checks.array(
+            student.conv2d_forward(x, w, b, stride, pad),
+            _conv_oracle(x, w, b, stride, pad),
+            name=f"conv2d_forward for {_describe(case)}",
+        )
 
 
 @conv2d_forward.test(points=1)
@@ -98,8 +101,11 @@ def kernel_is_not_flipped(student):
     x = np.arange(20, dtype=np.float64).reshape(1, 1, 4, 5)
     w = np.array([[[[1.0, 2.0], [0.0, -1.0]]]])
     b = np.array([0.5])
-    checks.array(student.conv2d_forward(x, w, b, 1, 0), _conv_oracle(x, w, b, 1, 0),
-                 name="conv2d_forward with an asymmetric 2x2 kernel (the kernel must not be flipped)")
+    checks.array(
+        student.conv2d_forward(x, w, b, 1, 0),
+        _conv_oracle(x, w, b, 1, 0),
+        name="conv2d_forward with an asymmetric 2x2 kernel (the kernel must not be flipped)",
+    )
 
 
 @conv2d_forward.test(points=1)
@@ -112,13 +118,18 @@ def stride_and_padding(student, rng):
 def kernels_from_1x1_to_5x5(student, rng):
     _check_conv_forward(student, rng, _MORE)
     x, w, b, _, _ = _conv_inputs(rng, _BASIC[0])
-    checks.array(student.conv2d_forward(x, w, b), _conv_oracle(x, w, b, 1, 0),
-                 name="conv2d_forward(x, w, b) with the default stride=1, pad=0")
+    checks.array(
+        student.conv2d_forward(x, w, b),
+        _conv_oracle(x, w, b, 1, 0),
+        name="conv2d_forward(x, w, b) with the default stride=1, pad=0",
+    )
 
 
 @conv2d_forward.test(points=1, hidden=True)
 def large_magnitudes(student, rng):
     _check_conv_forward(student, rng, [(2, 3, 6, 7, 4, 3, 3, 2, 1)], scale=1000.0)
+
+
 ### END HIDDEN TESTS
 
 
@@ -143,8 +154,12 @@ def _check_conv_backward(student, rng, cases, which=("dx", "dw", "db")):
         N, _, H, W, F, KH, KW, _, _ = case
         dout = rng.normal(size=(N, F, _out_size(H, KH, stride, pad), _out_size(W, KW, stride, pad)))
         expected = dict(zip(("dx", "dw", "db"), _conv_grads(x, w, b, stride, pad, dout), strict=True))
-        got = checks.parts(student.conv2d_backward(dout, x, w, b, stride, pad), 3, name="conv2d_backward(...)",
-                           labels=("dx", "dw", "db"))
+        got = checks.parts(
+            student.conv2d_backward(dout, x, w, b, stride, pad),
+            3,
+            name="conv2d_backward(...)",
+            labels=("dx", "dw", "db"),
+        )
         got = dict(zip(("dx", "dw", "db"), got, strict=True))
         for key in which:
             checks.array(got[key], expected[key], name=f"{key} for {_describe(case)}")
@@ -182,8 +197,9 @@ def gradient_check(student, rng):
     case = (1, 2, 5, 4, 2, 3, 2, 2, 1)
     x, w, b, stride, pad = _conv_inputs(rng, case)
     dout = rng.normal(size=(1, 2, _out_size(5, 3, 2, 1), _out_size(4, 2, 2, 1)))
-    dx, dw, db = checks.parts(student.conv2d_backward(dout, x, w, b, stride, pad), 3, name="conv2d_backward(...)",
-                              labels=("dx", "dw", "db"))
+    dx, dw, db = checks.parts(
+        student.conv2d_backward(dout, x, w, b, stride, pad), 3, name="conv2d_backward(...)", labels=("dx", "dw", "db")
+    )
 
     def loss(xx, ww, bb):  # the definition, with numpy's sliding windows (F.conv2d in float64 is slow per call)
         xp = np.pad(xx, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
@@ -194,6 +210,8 @@ def gradient_check(student, rng):
     checks.gradient(dx, lambda v: loss(v, w, b), x, name="dx")
     checks.gradient(dw, lambda v: loss(x, v, b), w, name="dw")
     checks.gradient(db, lambda v: loss(x, w, v), b, name="db")
+
+
 ### END HIDDEN TESTS
 
 
@@ -237,8 +255,11 @@ def matches_torch_max_pool2d(student, rng):
 def other_sizes_and_strides(student, rng):
     _check_pool_forward(student, rng, _POOL_MORE, "max")
     x = rng.normal(size=(2, 3, 5, 7))
-    checks.array(student.max_pool_forward(x), _F().max_pool2d(_t(x), 2, 2).numpy(),
-                 name="max_pool_forward(x) with the default size=2, stride=2")
+    checks.array(
+        student.max_pool_forward(x),
+        _F().max_pool2d(_t(x), 2, 2).numpy(),
+        name="max_pool_forward(x) with the default size=2, stride=2",
+    )
 
 
 @max_pool_forward.test(points=1, hidden=True)
@@ -246,8 +267,13 @@ def negative_and_large_values(student, rng):
     # All-negative windows catch a running maximum started at 0.
     _check_pool_forward(student, rng, [(2, 3, 7, 6, 3, 2)], "max", scale=1000.0)
     x = -np.abs(rng.normal(size=(1, 2, 4, 6))) - 1.0
-    checks.array(student.max_pool_forward(x, 2, 2), _F().max_pool2d(_t(x), 2, 2).numpy(),
-                 name="max_pool_forward of an all-negative input")
+    checks.array(
+        student.max_pool_forward(x, 2, 2),
+        _F().max_pool2d(_t(x), 2, 2).numpy(),
+        name="max_pool_forward of an all-negative input",
+    )
+
+
 ### END HIDDEN TESTS
 
 
@@ -288,8 +314,11 @@ def _check_max_backward_autograd(student, rng, cases):
         dout = _pool_dout(rng, case)
         xt = _t(x, True)
         _F().max_pool2d(xt, size, stride).backward(_t(dout))
-        checks.array(student.max_pool_backward(dout, x, size, stride), xt.grad.numpy(),
-                     name=f"max_pool_backward for {_pool_describe(case)}")
+        checks.array(
+            student.max_pool_backward(dout, x, size, stride),
+            xt.grad.numpy(),
+            name=f"max_pool_backward for {_pool_describe(case)}",
+        )
 
 
 def _check_max_backward_ties(student, rng, cases):
@@ -297,9 +326,12 @@ def _check_max_backward_ties(student, rng, cases):
         N, C, H, W, size, stride = case
         x = rng.integers(-1, 2, size=(N, C, H, W)).astype(np.float64)  # many tied maxima
         dout = _pool_dout(rng, case)
-        checks.array(student.max_pool_backward(dout, x, size, stride), _max_pool_grad_oracle(dout, x, size, stride),
-                     name=f"max_pool_backward with tied maxima, {_pool_describe(case)} (the whole gradient goes to "
-                     "the first maximum of each window in row-major order)")
+        checks.array(
+            student.max_pool_backward(dout, x, size, stride),
+            _max_pool_grad_oracle(dout, x, size, stride),
+            name=f"max_pool_backward with tied maxima, {_pool_describe(case)} (the whole gradient goes to "
+            "the first maximum of each window in row-major order)",
+        )
 
 
 @max_pool_backward.test(points=1)
@@ -311,14 +343,15 @@ def matches_autograd_without_ties(student, rng):
 def ties_go_to_the_first_maximum(student):
     # 2x2 windows, stride 2: window 0 has three tied maxima, window 1 ties down a column, window 2 on the
     # anti-diagonal, window 3 everywhere. The first maximum in row-major order gets the whole gradient.
-    x = np.array([[[[5.0, 5.0, 1.0, 7.0, 2.0, 9.0, 3.0, 3.0],
-                    [1.0, 5.0, 1.0, 7.0, 9.0, 1.0, 3.0, 3.0]]]])
+    x = np.array([[[[5.0, 5.0, 1.0, 7.0, 2.0, 9.0, 3.0, 3.0], [1.0, 5.0, 1.0, 7.0, 9.0, 1.0, 3.0, 3.0]]]])
     dout = np.array([[[[1.0, 2.0, 3.0, 4.0]]]])
     expected = np.zeros_like(x)
     expected[0, 0, 0, 0], expected[0, 0, 0, 3], expected[0, 0, 0, 5], expected[0, 0, 0, 6] = 1.0, 2.0, 3.0, 4.0
-    checks.array(student.max_pool_backward(dout, x, 2, 2), expected,
-                 name="max_pool_backward with tied maxima (each window's gradient goes to its first maximum "
-                 "in row-major order)")
+    checks.array(
+        student.max_pool_backward(dout, x, 2, 2),
+        expected,
+        name="max_pool_backward with tied maxima (each window's gradient goes to its first maximum in row-major order)",
+    )
 
 
 ### BEGIN HIDDEN TESTS
@@ -331,14 +364,20 @@ def overlapping_windows_accumulate(student, rng):
     dout = np.array([[[[1.0, 2.0], [3.0, 4.0]]]])
     expected = np.zeros((1, 1, 3, 3))
     expected[0, 0, 1, 1] = 10.0
-    checks.array(student.max_pool_backward(dout, x, 2, 1), expected,
-                 name="max_pool_backward, size=2, stride=1, one maximum shared by four windows")
+    checks.array(
+        student.max_pool_backward(dout, x, 2, 1),
+        expected,
+        name="max_pool_backward, size=2, stride=1, one maximum shared by four windows",
+    )
 
 
 @max_pool_backward.test(points=1, hidden=True)
 def ties_with_overlaps_and_leftovers(student, rng):
-    _check_max_backward_ties(student, rng, [(2, 3, 6, 8, 2, 2), (1, 2, 7, 8, 3, 2), (2, 2, 5, 6, 2, 1),
-                                            (1, 3, 9, 7, 3, 3)])
+    _check_max_backward_ties(
+        student, rng, [(2, 3, 6, 8, 2, 2), (1, 2, 7, 8, 3, 2), (2, 2, 5, 6, 2, 1), (1, 3, 9, 7, 3, 3)]
+    )
+
+
 ### END HIDDEN TESTS
 
 
@@ -358,8 +397,13 @@ def overlapping_windows_and_large_inputs(student, rng):
     _check_pool_forward(student, rng, _POOL_MORE, "avg")
     _check_pool_forward(student, rng, [(2, 2, 6, 5, 2, 2)], "avg", scale=1000.0)
     x = rng.normal(size=(1, 3, 7, 4))
-    checks.array(student.avg_pool_forward(x), _F().avg_pool2d(_t(x), 2, 2).numpy(),
-                 name="avg_pool_forward(x) with the default size=2, stride=2")
+    checks.array(
+        student.avg_pool_forward(x),
+        _F().avg_pool2d(_t(x), 2, 2).numpy(),
+        name="avg_pool_forward(x) with the default size=2, stride=2",
+    )
+
+
 ### END HIDDEN TESTS
 
 
@@ -376,8 +420,11 @@ def _check_avg_backward(student, rng, cases):
         dout = _pool_dout(rng, case)
         xt = _t(x, True)
         _F().avg_pool2d(xt, size, stride).backward(_t(dout))
-        checks.array(student.avg_pool_backward(dout, x, size, stride), xt.grad.numpy(),
-                     name=f"avg_pool_backward for {_pool_describe(case)}")
+        checks.array(
+            student.avg_pool_backward(dout, x, size, stride),
+            xt.grad.numpy(),
+            name=f"avg_pool_backward for {_pool_describe(case)}",
+        )
 
 
 @avg_pool_backward.test(points=1)
@@ -402,6 +449,8 @@ def numerical_gradient_check(student, rng):
         return float(np.sum(windows.mean(axis=(4, 5)) * dout))
 
     checks.gradient(got, loss, x, name="avg_pool_backward, size=3, stride=1")
+
+
 ### END HIDDEN TESTS
 
 
@@ -430,6 +479,8 @@ def matches_torch_flatten_linear(student, rng):
 def batch_one_and_other_shapes(student, rng):
     _check_fc(student, rng, 1, 5, 3, 2, 7)
     _check_fc(student, rng, 3, 7, 2, 4, 1, scale=1000.0)
+
+
 ### END HIDDEN TESTS
 
 
@@ -451,8 +502,11 @@ def _check_residual(student, rng, N, C, M, H, W, scale=1.0):
     x = rng.normal(size=(N, C, H, W)) * scale
     w1, b1 = rng.normal(size=(M, C, 3, 3)) / np.sqrt(9 * C), rng.normal(size=M) * 0.5
     w2, b2 = rng.normal(size=(C, M, 3, 3)) / np.sqrt(9 * M), rng.normal(size=C) * 0.5
-    checks.array(student.residual_block_forward(x, w1, b1, w2, b2), _residual_oracle(x, w1, b1, w2, b2),
-                 name=f"residual_block_forward for x {(N, C, H, W)} with {M} hidden channels")
+    checks.array(
+        student.residual_block_forward(x, w1, b1, w2, b2),
+        _residual_oracle(x, w1, b1, w2, b2),
+        name=f"residual_block_forward for x {(N, C, H, W)} with {M} hidden channels",
+    )
 
 
 @residual_block_forward.test(points=1)
@@ -473,9 +527,14 @@ def identity_skip_and_large_values(student, rng):
     x = rng.normal(size=(2, 3, 4, 5)) * 1000.0
     w1, b1 = rng.normal(size=(3, 3, 3, 3)), rng.normal(size=3)
     w2, b2 = np.zeros((3, 3, 3, 3)), np.zeros(3)
-    checks.array(student.residual_block_forward(x, w1, b1, w2, b2), np.maximum(x, 0.0),
-                 name="residual_block_forward with w2 = 0, b2 = 0 (should be relu(x))")
+    checks.array(
+        student.residual_block_forward(x, w1, b1, w2, b2),
+        np.maximum(x, 0.0),
+        name="residual_block_forward with w2 = 0, b2 = 0 (should be relu(x))",
+    )
     _check_residual(student, rng, 2, 4, 4, 5, 5, scale=1000.0)
+
+
 ### END HIDDEN TESTS
 
 
@@ -499,8 +558,11 @@ def _check_se(student, rng, N, C, R, H, W, logit_scale=1.0):
     x = rng.normal(size=(N, C, H, W)) + 0.3
     W1, b1 = rng.normal(size=(C, R)), rng.normal(size=R) * 0.1
     W2, b2 = rng.normal(size=(R, C)), rng.normal(size=C) * logit_scale
-    checks.array(student.se_block_forward(x, W1, b1, W2, b2), _se_oracle(x, W1, b1, W2, b2),
-                 name=f"se_block_forward for x {(N, C, H, W)}, reduced width {R}")
+    checks.array(
+        student.se_block_forward(x, W1, b1, W2, b2),
+        _se_oracle(x, W1, b1, W2, b2),
+        name=f"se_block_forward for x {(N, C, H, W)}, reduced width {R}",
+    )
 
 
 @se_block_forward.test(points=1)
@@ -519,6 +581,8 @@ def batch_one_and_odd_widths(student, rng):
 def stable_for_large_logits(student, rng):
     # Excitation logits of +-1000: gates of exactly 0 and 1, never NaN or an overflow.
     _check_se(student, rng, 2, 6, 3, 4, 3, logit_scale=1000.0)
+
+
 ### END HIDDEN TESTS
 
 
@@ -564,12 +628,20 @@ def ties_count_in_the_labels_favour(student):
 @top_k_error.test(points=1, hidden=True)
 def default_k_many_ties_and_edge_cases(student, rng):
     scores, labels = rng.integers(0, 4, size=(50, 12)).astype(np.float64), rng.integers(0, 12, size=50)
-    checks.scalar(student.top_k_error(scores, labels), _top_k_oracle(scores, labels, 5),
-                  name="top_k_error with integer scores (many ties), default k=5")
+    checks.scalar(
+        student.top_k_error(scores, labels),
+        _top_k_oracle(scores, labels, 5),
+        name="top_k_error with integer scores (many ties), default k=5",
+    )
     scores, labels = rng.normal(size=(1, 6)) * 1000, np.array([2])
     for k in (1, 6, 9):
-        checks.scalar(student.top_k_error(scores, labels, k), _top_k_oracle(scores, labels, k),
-                      name=f"top_k_error for one sample of 6 classes, k={k}")
+        checks.scalar(
+            student.top_k_error(scores, labels, k),
+            _top_k_oracle(scores, labels, k),
+            name=f"top_k_error for one sample of 6 classes, k={k}",
+        )
+
+
 ### END HIDDEN TESTS
 
 
@@ -583,16 +655,45 @@ conv2d_im2col = lecture.exercise(
 )
 
 _CONV_NAMES = [
-    "conv1d", "conv2d", "conv3d", "convolution", "_convolution", "conv_transpose1d", "conv_transpose2d",
-    "conv_transpose3d", "Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d",
-    "LazyConv2d", "_conv_forward", "conv_tbc", "mkldnn_convolution", "cudnn_convolution", "_convolution_mode",
+    "conv1d",
+    "conv2d",
+    "conv3d",
+    "convolution",
+    "_convolution",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "conv_transpose3d",
+    "Conv1d",
+    "Conv2d",
+    "Conv3d",
+    "ConvTranspose1d",
+    "ConvTranspose2d",
+    "ConvTranspose3d",
+    "LazyConv2d",
+    "_conv_forward",
+    "conv_tbc",
+    "mkldnn_convolution",
+    "cudnn_convolution",
+    "_convolution_mode",
 ]
 _CONV_OPS = (
-    "torch.nn.functional.conv1d", "torch.nn.functional.conv2d", "torch.nn.functional.conv3d",
-    "torch.nn.functional.conv_transpose1d", "torch.nn.functional.conv_transpose2d",
-    "torch.nn.functional.conv_transpose3d", "torch.conv1d", "torch.conv2d", "torch.conv3d",
-    "torch.conv_transpose1d", "torch.conv_transpose2d", "torch.conv_transpose3d", "torch.convolution",
-    "torch._convolution", "torch._convolution_mode", "torch.conv_tbc", "torch.mkldnn_convolution",
+    "torch.nn.functional.conv1d",
+    "torch.nn.functional.conv2d",
+    "torch.nn.functional.conv3d",
+    "torch.nn.functional.conv_transpose1d",
+    "torch.nn.functional.conv_transpose2d",
+    "torch.nn.functional.conv_transpose3d",
+    "torch.conv1d",
+    "torch.conv2d",
+    "torch.conv3d",
+    "torch.conv_transpose1d",
+    "torch.conv_transpose2d",
+    "torch.conv_transpose3d",
+    "torch.convolution",
+    "torch._convolution",
+    "torch._convolution_mode",
+    "torch.conv_tbc",
+    "torch.mkldnn_convolution",
     "torch.cudnn_convolution",
 )
 
@@ -617,9 +718,12 @@ def _check_im2col(student, device, rng, cases, dtype, with_bias=True):
             if not with_bias:
                 args[2] = None
             got = _im2col(student, *args, stride, pad)
-            checks.tensor(got, expected.to(device=where, dtype=tdtype), **precision,
-                          name=f"conv2d_im2col in {dtype}{'' if with_bias else ' with b=None'} on {where} "
-                          f"for {_describe(case)}")
+            checks.tensor(
+                got,
+                expected.to(device=where, dtype=tdtype),
+                **precision,
+                name=f"conv2d_im2col in {dtype}{'' if with_bias else ' with b=None'} on {where} for {_describe(case)}",
+            )
 
 
 @conv2d_im2col.test(points=1)
@@ -636,8 +740,9 @@ def matches_conv2d_float32(student, device, rng):
 def uses_no_convolution_op(student, source, device, rng):
     # The static rule is only worth its point for a working function: run it on one layer first.
     _check_im2col(student, device, rng, _BASIC[:1], "float64")
-    checks.not_using(source, "conv2d_im2col", _CONV_NAMES,
-                     why="build the convolution from unfold/pad and matmul/einsum instead")
+    checks.not_using(
+        source, "conv2d_im2col", _CONV_NAMES, why="build the convolution from unfold/pad and matmul/einsum instead"
+    )
 
 
 ### BEGIN HIDDEN TESTS
@@ -664,6 +769,13 @@ def timed_against_conv2d(student, device, timing, rng):
     w = torch.from_numpy(rng.standard_normal((64, 64, 3, 3), dtype=np.float32) / 24.0).to(device)
     b = torch.from_numpy(rng.standard_normal(64, dtype=np.float32)).to(device)
     times = student.time("conv2d_im2col", x, w, b, 1, 1, warmup=1, repeat=1, sync=device)
-    timing.compare("conv2d_im2col vs F.conv2d, N=32, C=F=64, 56x56, 3x3, pad 1, float32", times,
-                   lambda: F.conv2d(x, w, b, stride=1, padding=1), warmup=1, repeat=1)
+    timing.compare(
+        "conv2d_im2col vs F.conv2d, N=32, C=F=64, 56x56, 3x3, pad 1, float32",
+        times,
+        lambda: F.conv2d(x, w, b, stride=1, padding=1),
+        warmup=1,
+        repeat=1,
+    )
+
+
 ### END HIDDEN TESTS

@@ -83,13 +83,15 @@ def matches_definition_on_random_boxes(student, rng):
 @box_iou.test(points=1)
 def touching_nested_identical_and_disjoint(student):
     b1 = np.array([[0.0, 0.0, 2.0, 2.0], [1.0, 1.0, 3.0, 4.0]])
-    b2 = np.array([
-        [2.0, 0.0, 4.0, 2.0],  # touches b1[0] along an edge: IoU 0
-        [0.5, 0.5, 1.5, 1.5],  # nested in b1[0]: 1 / 4
-        [0.0, 0.0, 2.0, 2.0],  # identical to b1[0]: 1
-        [10.0, 10.0, 11.0, 12.0],  # disjoint: 0
-        [2.0, 2.0, 5.0, 5.0],  # touches b1[0] at a corner
-    ])
+    b2 = np.array(
+        [
+            [2.0, 0.0, 4.0, 2.0],  # touches b1[0] along an edge: IoU 0
+            [0.5, 0.5, 1.5, 1.5],  # nested in b1[0]: 1 / 4
+            [0.0, 0.0, 2.0, 2.0],  # identical to b1[0]: 1
+            [10.0, 10.0, 11.0, 12.0],  # disjoint: 0
+            [2.0, 2.0, 5.0, 5.0],  # touches b1[0] at a corner
+        ]
+    )
     got = student.box_iou(b1, b2)
     checks.array(got, _iou_slow(b1, b2), name="box_iou (touching, nested, identical, disjoint boxes)")
 
@@ -108,6 +110,8 @@ def large_coordinates_and_symmetry(student, rng):
     b2 = _random_boxes(rng, 4, scale=30.0, max_side=15.0, offset=1000.0)
     got = checks.array(student.box_iou(b1, b2), _iou_slow(b1, b2), name="box_iou near x = 1000")
     checks.array(student.box_iou(b2, b1), got.T, name="box_iou(boxes2, boxes1) vs box_iou(boxes1, boxes2).T")
+
+
 ### END HIDDEN TESTS
 
 
@@ -188,6 +192,8 @@ def unsorted_scores_and_edge_cases(student, rng):
     # zero-area boxes overlap nothing; touching boxes have IoU 0, kept even at threshold 0
     edge = np.array([[1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0], [0.0, 0.0, 1.0, 1.0], [1.0, 0.0, 2.0, 1.0]])
     _check_nms(student, edge, np.array([0.5, 0.4, 0.3, 0.2]), 0.0, "zero-area and touching boxes, threshold 0")
+
+
 ### END HIDDEN TESTS
 
 
@@ -230,8 +236,10 @@ def _check_roi(student, features, rois, output_size, scale, what):
             rows = np.flatnonzero(wrong.reshape(len(rois), -1).any(axis=1))
             if rows.size:
                 r = int(rows[0])
-                checks.fail(f"{exc}. The first wrong ROI is rois[{r}] = {rois[r].tolist()} "
-                            f"(spatial_scale={scale}, output_size={output_size}, feature map {features.shape})")
+                checks.fail(
+                    f"{exc}. The first wrong ROI is rois[{r}] = {rois[r].tolist()} "
+                    f"(spatial_scale={scale}, output_size={output_size}, feature map {features.shape})"
+                )
         raise
 
 
@@ -281,6 +289,8 @@ def exact_integer_bins_and_small_rois(student, rng):
     rois = np.array([[1, 1, 10, 29], [0, 2, 0, 2], [3, 4, 4, 5]], dtype=np.float64)  # 29 rows; 1x1; 2x2
     _check_roi(student, features, rois, (7, 3), 1.0, "29-row ROI in 7 bins, 1x1 and 2x2 ROIs")
     _check_roi(student, features[:1, :5, :6], rois[1:], 4, 1.0, "ROIs smaller than the output grid")
+
+
 ### END HIDDEN TESTS
 
 
@@ -306,8 +316,11 @@ def weighted_sum_of_feature_maps(student, rng):
     for K, H, W, C in [(6, 5, 7, 4), (1, 3, 2, 1), (13, 4, 4, 10)]:
         features, weights = rng.normal(size=(K, H, W)), rng.normal(size=(K, C))
         c = int(rng.integers(0, C))
-        checks.array(student.class_activation_map(features, weights, c), _cam_slow(features, weights, c),
-                     name=f"CAM for class {c} with K={K}, H={H}, W={W}")
+        checks.array(
+            student.class_activation_map(features, weights, c),
+            _cam_slow(features, weights, c),
+            name=f"CAM for class {c} with K={K}, H={H}, W={W}",
+        )
 
 
 @class_activation_map.test(points=1)
@@ -322,8 +335,11 @@ def spatial_mean_is_the_gap_fc_score(student, rng):
         head[2].weight.copy_(_tt(weights.T))  # torch stores (C, K); the curriculum uses (K, C)
     scores = head(_tt(features)[None]).detach().numpy()[0]
     for c in range(C):
-        cam = checks.array(student.class_activation_map(features, weights, c), _cam_slow(features, weights, c),
-                           name=f"CAM for class {c}")
+        cam = checks.array(
+            student.class_activation_map(features, weights, c),
+            _cam_slow(features, weights, c),
+            name=f"CAM for class {c}",
+        )
         checks.scalar(cam.mean(), scores[c], name=f"spatial mean of the CAM for class {c} (the GAP + FC score)")
 
 
@@ -332,8 +348,13 @@ def spatial_mean_is_the_gap_fc_score(student, rng):
 def raw_values_keep_sign_and_scale(student, rng):
     features, weights = rng.normal(size=(7, 9, 4)) * 1000, rng.normal(size=(7, 5))
     for c in (0, 4):
-        checks.array(student.class_activation_map(features, weights, c), _cam_slow(features, weights, c),
-                     name=f"CAM for class {c} (negative and large values, no ReLU, no normalisation)")
+        checks.array(
+            student.class_activation_map(features, weights, c),
+            _cam_slow(features, weights, c),
+            name=f"CAM for class {c} (negative and large values, no ReLU, no normalisation)",
+        )
+
+
 ### END HIDDEN TESTS
 
 
@@ -372,9 +393,12 @@ def _occlusion_slow(score_fn, image, label, patch, stride):
 def _check_occlusion(student, rng, shape, label, patch, stride, linear=False):
     score_fn, _ = _score_function(rng, *shape, linear=linear)
     image = rng.normal(size=shape)
-    checks.array(student.occlusion_saliency(score_fn, image, label, patch, stride),
-                 _occlusion_slow(score_fn, image, label, patch, stride),
-                 name=f"occlusion map for a {shape} image, patch {patch}, stride {stride}", rtol=1e-6)
+    checks.array(
+        student.occlusion_saliency(score_fn, image, label, patch, stride),
+        _occlusion_slow(score_fn, image, label, patch, stride),
+        name=f"occlusion map for a {shape} image, patch {patch}, stride {stride}",
+        rtol=1e-6,
+    )
 
 
 occlusion_saliency = lecture.exercise(
@@ -394,10 +418,14 @@ def linear_classifier_sums_weights_under_the_patch(student, rng):
     score_fn, weights = _score_function(rng, 2, 5, 6, linear=True)
     image, label, patch = rng.normal(size=(2, 5, 6)), 1, 2
     # For a linear score the drop is the contribution of the hidden pixels, all channels together.
-    expected = np.array([[np.sum((weights[label] * image)[:, i : i + patch, j : j + patch]) for j in range(5)]
-                         for i in range(4)])
-    checks.array(student.occlusion_saliency(score_fn, image, label, patch, 1), expected,
-                 name="occlusion map of a linear classifier, patch 2, stride 1")
+    expected = np.array(
+        [[np.sum((weights[label] * image)[:, i : i + patch, j : j + patch]) for j in range(5)] for i in range(4)]
+    )
+    checks.array(
+        student.occlusion_saliency(score_fn, image, label, patch, 1),
+        expected,
+        name="occlusion map of a linear classifier, patch 2, stride 1",
+    )
 
 
 ### BEGIN HIDDEN TESTS
@@ -411,6 +439,8 @@ def stride_larger_than_patch_and_leftovers(student, rng):
 def patch_covering_the_whole_image(student, rng):
     _check_occlusion(student, rng, (3, 4, 5), label=1, patch=4, stride=1)
     _check_occlusion(student, rng, (2, 5, 5), label=2, patch=5, stride=3, linear=True)
+
+
 ### END HIDDEN TESTS
 
 
@@ -418,8 +448,13 @@ def _small_cnn(torch, in_channels, classes, seed):
     with torch.random.fork_rng():  # a fixed network, without touching the global torch generator
         torch.manual_seed(seed)
         return torch.nn.Sequential(
-            torch.nn.Conv2d(in_channels, 4, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
-            torch.nn.Conv2d(4, 5, 3, padding=1), torch.nn.ReLU(), torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten(),
+            torch.nn.Conv2d(in_channels, 4, 3, padding=1),
+            torch.nn.ReLU(),
+            torch.nn.MaxPool2d(2),
+            torch.nn.Conv2d(4, 5, 3, padding=1),
+            torch.nn.ReLU(),
+            torch.nn.AdaptiveAvgPool2d(1),
+            torch.nn.Flatten(),
             torch.nn.Linear(5, classes),
         ).eval()
 
@@ -485,6 +520,8 @@ def image_requiring_grad_is_left_alone(student, rng, device):
     model = _small_cnn(torch, 2, 3, seed=3).to(device)
     image = torch.from_numpy(rng.normal(size=(2, 6, 8)).astype(np.float32)).to(device).requires_grad_(True)
     _check_saliency(student, model, image, 1, "2x6x8 image that requires grad")
+
+
 ### END HIDDEN TESTS
 
 
@@ -494,8 +531,11 @@ def image_requiring_grad_is_left_alone(student, rng, device):
 def _check_conv_t(student, rng, x_shape, w_shape, stride, pad, scale=1.0):
     x, w = rng.normal(size=x_shape) * scale, rng.normal(size=w_shape)
     expected = _F().conv_transpose2d(_tt(x), _tt(w), stride=stride, padding=pad).numpy()
-    checks.array(student.conv_transpose2d_forward(x, w, stride, pad), expected,
-                 name=f"conv_transpose2d_forward(x {x_shape}, w {w_shape}, stride={stride}, pad={pad})")
+    checks.array(
+        student.conv_transpose2d_forward(x, w, stride, pad),
+        expected,
+        name=f"conv_transpose2d_forward(x {x_shape}, w {w_shape}, stride={stride}, pad={pad})",
+    )
 
 
 conv_transpose2d_forward = lecture.exercise(
@@ -513,8 +553,11 @@ def stride_one_matches_torch(student, rng):
 
 @conv_transpose2d_forward.test(points=1)
 def strided_and_padded_match_torch(student, rng):
-    for x_shape, w_shape, stride, pad in [((2, 3, 4, 5), (3, 6, 3, 3), 2, 1), ((1, 2, 3, 3), (2, 3, 4, 2), 3, 0),
-                                          ((2, 5, 3, 4), (5, 3, 5, 5), 2, 2)]:
+    for x_shape, w_shape, stride, pad in [
+        ((2, 3, 4, 5), (3, 6, 3, 3), 2, 1),
+        ((1, 2, 3, 3), (2, 3, 4, 2), 3, 0),
+        ((2, 5, 3, 4), (5, 3, 5, 5), 2, 2),
+    ]:
         _check_conv_t(student, rng, x_shape, w_shape, stride, pad)
 
 
@@ -532,11 +575,16 @@ def is_the_adjoint_of_conv2d(student, rng):
     F = _F()
     x, w, stride, pad = rng.normal(size=(2, 4, 3, 5)), rng.normal(size=(4, 6, 3, 3)), 2, 1
     expected = F.conv_transpose2d(_tt(x), _tt(w), stride=stride, padding=pad).numpy()
-    out = checks.array(student.conv_transpose2d_forward(x, w, stride, pad), expected,
-                       name="conv_transpose2d_forward(x, w, stride=2, pad=1)")
+    out = checks.array(
+        student.conv_transpose2d_forward(x, w, stride, pad),
+        expected,
+        name="conv_transpose2d_forward(x, w, stride=2, pad=1)",
+    )
     y = rng.normal(size=expected.shape)
     lhs = float((F.conv2d(_tt(y), _tt(w), stride=stride, padding=pad).numpy() * x).sum())
     checks.scalar(float((y * out).sum()), lhs, name="<y, conv_transpose2d(x, w)> vs <conv2d(y, w), x>")
+
+
 ### END HIDDEN TESTS
 
 
@@ -565,8 +613,12 @@ def _check_pool(student, x, size, stride, oracle):
     else:
         expected = _first_max_pool_slow(x, size, stride)
     what = f"x {x.shape}, size={size}, stride={stride}"
-    out, indices = checks.parts(student.max_pool_with_indices(x, size, stride), 2, labels=("out", "indices"),
-                                name=f"max_pool_with_indices({what})")
+    out, indices = checks.parts(
+        student.max_pool_with_indices(x, size, stride),
+        2,
+        labels=("out", "indices"),
+        name=f"max_pool_with_indices({what})",
+    )
     checks.array(out, expected[0], name=f"pooled values ({what})")
     checks.array(indices, expected[1], name=f"indices ({what})", dtype="int")
 
@@ -602,6 +654,8 @@ def overlapping_and_sparse_windows(student, rng):
 def large_negative_values_and_tied_planes(student, rng):
     _check_pool(student, -np.abs(rng.normal(size=(2, 3, 5, 6))) * 1000 - 1, 2, 2, "torch")
     _check_pool(student, np.full((1, 2, 4, 5), -7.0), 2, 1, "definition")
+
+
 ### END HIDDEN TESTS
 
 
@@ -616,8 +670,11 @@ def _check_unpool_from_pool(student, rng, shape, size, stride):
     x = rng.normal(size=shape)
     o, i = _F().max_pool2d(_tt(x), size, stride, return_indices=True)
     values, indices = o.numpy(), i.numpy()
-    checks.array(student.max_unpool(values, indices, shape), _unpool_torch(values, indices, shape),
-                 name=f"max_unpool to {shape} (size={size}, stride={stride})")
+    checks.array(
+        student.max_unpool(values, indices, shape),
+        _unpool_torch(values, indices, shape),
+        name=f"max_unpool to {shape} (size={size}, stride={stride})",
+    )
 
 
 max_unpool = lecture.exercise(
@@ -642,8 +699,11 @@ def values_land_in_their_own_plane(student, rng):
     expected = np.zeros((N, C, H, W))
     for n, c, i, j in np.ndindex(values.shape):
         expected[n, c, indices[n, c, i, j] // W, indices[n, c, i, j] % W] = values[n, c, i, j]
-    checks.array(student.max_unpool(values, indices, (N, C, H, W)), expected,
-                 name="max_unpool with arbitrary distinct indices per plane")
+    checks.array(
+        student.max_unpool(values, indices, (N, C, H, W)),
+        expected,
+        name="max_unpool with arbitrary distinct indices per plane",
+    )
 
 
 ### BEGIN HIDDEN TESTS
@@ -657,9 +717,13 @@ def leftover_border_and_list_shape(student, rng):
     x = rng.normal(size=(1, 3, 7, 9)) * 1000
     o, i = _F().max_pool2d(_tt(x), 2, 2, return_indices=True)
     values, indices = o.numpy(), i.numpy()
-    checks.array(student.max_unpool(values, indices, [1, 3, 7, 9]),
-                 _unpool_torch(values, indices, (1, 3, 7, 9)),
-                 name="max_unpool with output_shape given as the list [1, 3, 7, 9]")
+    checks.array(
+        student.max_unpool(values, indices, [1, 3, 7, 9]),
+        _unpool_torch(values, indices, (1, 3, 7, 9)),
+        name="max_unpool with output_shape given as the list [1, 3, 7, 9]",
+    )
+
+
 ### END HIDDEN TESTS
 
 
@@ -691,6 +755,8 @@ def scale_one_is_identity(student, rng):
 def large_scale_and_values(student, rng):
     _check_upsample(student, rng.normal(size=(1, 5, 2, 3)) * 1000, 4)
     _check_upsample(student, rng.normal(size=(3, 1, 1, 2)), 5)
+
+
 ### END HIDDEN TESTS
 
 
@@ -741,6 +807,11 @@ def bins_larger_than_the_map(student, rng):
 def one_bin_is_the_global_mean(student, rng):
     x = rng.normal(size=(2, 3, 6, 7)) * 1000
     got = checks.array(student.pyramid_pool(x, (1,)), _pyramid_oracle(x, (1,)), name="pyramid_pool(x, bins=(1,))")
-    checks.array(got[:, 3:], np.broadcast_to(x.mean(axis=(2, 3), keepdims=True), x.shape),
-                 name="the bin-1 channels (the global mean of each channel)")
+    checks.array(
+        got[:, 3:],
+        np.broadcast_to(x.mean(axis=(2, 3), keepdims=True), x.shape),
+        name="the bin-1 channels (the global mean of each channel)",
+    )
+
+
 ### END HIDDEN TESTS

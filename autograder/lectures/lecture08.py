@@ -73,8 +73,13 @@ def _cell_oracle(x, h_prev, U, W, b, dh=None):
     if dh is None:
         return h.detach().numpy()
     (h * torch.from_numpy(dh)).sum().backward()
-    return (xt.grad.numpy(), ht.grad.numpy(), cell.weight_ih.grad.T.numpy(), cell.weight_hh.grad.T.numpy(),
-            cell.bias_ih.grad.numpy())
+    return (
+        xt.grad.numpy(),
+        ht.grad.numpy(),
+        cell.weight_ih.grad.T.numpy(),
+        cell.weight_hh.grad.T.numpy(),
+        cell.bias_ih.grad.numpy(),
+    )
 
 
 def _rnn_oracle(x, h0, U, W, b, dh=None):
@@ -87,8 +92,13 @@ def _rnn_oracle(x, h0, U, W, b, dh=None):
     if dh is None:
         return out.detach().numpy()
     (out * torch.from_numpy(dh)).sum().backward()
-    return (xt.grad.numpy(), h0t.grad[0].numpy(), rnn.weight_ih_l0.grad.T.numpy(), rnn.weight_hh_l0.grad.T.numpy(),
-            rnn.bias_ih_l0.grad.numpy())
+    return (
+        xt.grad.numpy(),
+        h0t.grad[0].numpy(),
+        rnn.weight_ih_l0.grad.T.numpy(),
+        rnn.weight_hh_l0.grad.T.numpy(),
+        rnn.bias_ih_l0.grad.numpy(),
+    )
 
 
 _GRAD_NAMES = ("dx", "dh_prev", "dU", "dW", "db")
@@ -113,8 +123,11 @@ rnn_step_forward = lecture.exercise(
 def matches_torch_rnn_cell(student, rng):
     for N, D, H in [(4, 3, 5), (3, 4, 4)]:
         x, h_prev, (U, W, b) = rng.normal(size=(N, D)), rng.normal(size=(N, H)), _params(rng, D, H)
-        checks.array(student.rnn_step_forward(x, h_prev, U, W, b), _cell_oracle(x, h_prev, U, W, b),
-                     name=f"h for N={N}, D={D}, H={H}")
+        checks.array(
+            student.rnn_step_forward(x, h_prev, U, W, b),
+            _cell_oracle(x, h_prev, U, W, b),
+            name=f"h for N={N}, D={D}, H={H}",
+        )
 
 
 @rnn_step_forward.test(points=1)
@@ -128,8 +141,13 @@ def saturates_for_large_inputs(student, rng):
 def batch_one_and_wide_state(student, rng):
     for N, D, H in [(1, 1, 1), (1, 7, 2), (6, 2, 9)]:
         x, h_prev, (U, W, b) = rng.normal(size=(N, D)), rng.normal(size=(N, H)), _params(rng, D, H, 2.0)
-        checks.array(student.rnn_step_forward(x, h_prev, U, W, b), _cell_oracle(x, h_prev, U, W, b),
-                     name=f"h for N={N}, D={D}, H={H}")
+        checks.array(
+            student.rnn_step_forward(x, h_prev, U, W, b),
+            _cell_oracle(x, h_prev, U, W, b),
+            name=f"h for N={N}, D={D}, H={H}",
+        )
+
+
 ### END HIDDEN TESTS
 
 
@@ -145,16 +163,18 @@ rnn_forward = lecture.exercise(
 def matches_torch_rnn(student, rng):
     for dims in [(3, 5, 4, 6), (2, 4, 5, 5)]:
         x, h0, U, W, b = _sequence(rng, *dims)
-        checks.array(student.rnn_forward(x, h0, U, W, b), _rnn_oracle(x, h0, U, W, b),
-                     name=f"h for (N, T, D, H)={dims}")
+        checks.array(
+            student.rnn_forward(x, h0, U, W, b), _rnn_oracle(x, h0, U, W, b), name=f"h for (N, T, D, H)={dims}"
+        )
 
 
 @rnn_forward.test(points=1)
 def single_step_and_single_sample(student, rng):
     for dims in [(1, 1, 3, 2), (1, 3, 1, 1)]:
         x, h0, U, W, b = _sequence(rng, *dims)
-        checks.array(student.rnn_forward(x, h0, U, W, b), _rnn_oracle(x, h0, U, W, b),
-                     name=f"h for (N, T, D, H)={dims}")
+        checks.array(
+            student.rnn_forward(x, h0, U, W, b), _rnn_oracle(x, h0, U, W, b), name=f"h for (N, T, D, H)={dims}"
+        )
 
 
 ### BEGIN HIDDEN TESTS
@@ -169,6 +189,8 @@ def large_magnitudes(student, rng):
     x, h0, U, W, b = _sequence(rng, 4, 6, 3, 3)
     x = x * 1000
     checks.array(student.rnn_forward(x, h0, U, W, b), _rnn_oracle(x, h0, U, W, b), name="h for inputs ~1000")
+
+
 ### END HIDDEN TESTS
 
 
@@ -188,15 +210,17 @@ def _step_case(rng, N, D, H):
 @rnn_step_backward.test(points=1)
 def input_gradients_match_autograd(student, rng):
     case = _step_case(rng, 4, 3, 5)
-    _check_grads(student.rnn_step_backward(*case), _cell_oracle(*case[1:], dh=case[0]), _GRAD_NAMES,
-                 which=("dx", "dh_prev"))
+    _check_grads(
+        student.rnn_step_backward(*case), _cell_oracle(*case[1:], dh=case[0]), _GRAD_NAMES, which=("dx", "dh_prev")
+    )
 
 
 @rnn_step_backward.test(points=1)
 def weight_gradients_match_autograd(student, rng):
     case = _step_case(rng, 4, 3, 5)
-    _check_grads(student.rnn_step_backward(*case), _cell_oracle(*case[1:], dh=case[0]), _GRAD_NAMES,
-                 which=("dU", "dW", "db"))
+    _check_grads(
+        student.rnn_step_backward(*case), _cell_oracle(*case[1:], dh=case[0]), _GRAD_NAMES, which=("dU", "dW", "db")
+    )
 
 
 ### BEGIN HIDDEN TESTS
@@ -204,12 +228,20 @@ def weight_gradients_match_autograd(student, rng):
 def other_shapes_and_saturation(student, rng):
     for N, D, H in [(1, 1, 1), (1, 4, 4), (7, 2, 3)]:
         case = _step_case(rng, N, D, H)
-        _check_grads(student.rnn_step_backward(*case), _cell_oracle(*case[1:], dh=case[0]), _GRAD_NAMES,
-                     where=f" for N={N}, D={D}, H={H}")
+        _check_grads(
+            student.rnn_step_backward(*case),
+            _cell_oracle(*case[1:], dh=case[0]),
+            _GRAD_NAMES,
+            where=f" for N={N}, D={D}, H={H}",
+        )
     dh, x, h_prev, U, W, b = _step_case(rng, 3, 2, 4)
     x = x * 1000  # saturated units pass (almost) no gradient
-    _check_grads(student.rnn_step_backward(dh, x, h_prev, U, W, b), _cell_oracle(x, h_prev, U, W, b, dh=dh),
-                 _GRAD_NAMES, where=" for inputs ~1000")
+    _check_grads(
+        student.rnn_step_backward(dh, x, h_prev, U, W, b),
+        _cell_oracle(x, h_prev, U, W, b, dh=dh),
+        _GRAD_NAMES,
+        where=" for inputs ~1000",
+    )
 
 
 @rnn_step_backward.test(points=1, hidden=True)
@@ -219,6 +251,8 @@ def gradient_check(student, rng):
     loss = lambda x_, h_, U_, W_, b_: float(np.sum(np.tanh(x_ @ U_ + h_ @ W_ + b_) * dh))
     checks.gradient(grads[3], lambda m: loss(x, h_prev, U, m, b), W, name="dW")
     checks.gradient(grads[1], lambda m: loss(x, m, U, W, b), h_prev, name="dh_prev")
+
+
 ### END HIDDEN TESTS
 
 
@@ -237,8 +271,7 @@ def _bptt_case(rng, N, T, D, H, scale=1.0):
 
 
 def _check_bptt(student, case, which=None, where=""):
-    _check_grads(student.rnn_backward(*case), _rnn_oracle(*case[1:], dh=case[0]), _BPTT_NAMES, which=which,
-                 where=where)
+    _check_grads(student.rnn_backward(*case), _rnn_oracle(*case[1:], dh=case[0]), _BPTT_NAMES, which=which, where=where)
 
 
 @rnn_backward.test(points=1)
@@ -279,6 +312,8 @@ def gradient_check(student, rng):
     loss = lambda U_, W_: float(np.sum(_rnn_oracle(x, h0, U_, W_, b) * dh))
     checks.gradient(grads[2], lambda m: loss(m, W), U, name="dU")
     checks.gradient(grads[3], lambda m: loss(U, m), W, name="dW")
+
+
 ### END HIDDEN TESTS
 
 
@@ -304,6 +339,8 @@ def one_step_one_class_and_large(student, rng):
     for shape, C in [((1, 1, 3), 1), ((2, 7, 1), 4), ((4, 3, 5), 2)]:
         h, V, c = rng.uniform(-1, 1, size=shape), rng.normal(size=(shape[2], C)) * 1000, rng.normal(size=C)
         checks.array(student.rnn_output(h, V, c), _output_oracle(h, V, c), name=f"y for h of shape {shape}, C={C}")
+
+
 ### END HIDDEN TESTS
 
 
@@ -318,9 +355,11 @@ sequence_cross_entropy = lecture.exercise(
 def _seq_ce_oracle(logits, labels):
     torch = _torch()
     N, T, C = logits.shape
-    total = torch.nn.functional.cross_entropy(torch.from_numpy(logits.reshape(N * T, C)),
-                                              torch.from_numpy(labels.reshape(N * T).astype(np.int64)),
-                                              reduction="sum")
+    total = torch.nn.functional.cross_entropy(
+        torch.from_numpy(logits.reshape(N * T, C)),
+        torch.from_numpy(labels.reshape(N * T).astype(np.int64)),
+        reduction="sum",
+    )
     return float(total) / N
 
 
@@ -328,8 +367,11 @@ def _seq_ce_oracle(logits, labels):
 def matches_torch_cross_entropy(student, rng):
     for N, T, C in [(4, 6, 5), (3, 2, 3)]:
         logits, labels = rng.normal(size=(N, T, C)) * 2, rng.integers(0, C, size=(N, T))
-        checks.scalar(student.sequence_cross_entropy(logits, labels), _seq_ce_oracle(logits, labels),
-                      name=f"loss for (N, T, C)={(N, T, C)}")
+        checks.scalar(
+            student.sequence_cross_entropy(logits, labels),
+            _seq_ce_oracle(logits, labels),
+            name=f"loss for (N, T, C)={(N, T, C)}",
+        )
 
 
 @sequence_cross_entropy.test(points=1)
@@ -347,8 +389,13 @@ def sums_over_time_averages_over_batch(student, rng):
     # One sample, one step: the plain cross-entropy; then N=5, T=9: summed over time, not averaged.
     for N, T, C in [(1, 1, 2), (5, 9, 3), (2, 4, 50)]:
         logits, labels = rng.normal(size=(N, T, C)) * 5, rng.integers(0, C, size=(N, T))
-        checks.scalar(student.sequence_cross_entropy(logits, labels), _seq_ce_oracle(logits, labels),
-                      name=f"loss for (N, T, C)={(N, T, C)}")
+        checks.scalar(
+            student.sequence_cross_entropy(logits, labels),
+            _seq_ce_oracle(logits, labels),
+            name=f"loss for (N, T, C)={(N, T, C)}",
+        )
+
+
 ### END HIDDEN TESTS
 
 
@@ -385,11 +432,19 @@ def halves_are_the_two_directions(student, rng):
     # A second oracle: the forward half is a plain RNN; the backward half is a plain RNN over the reversed
     # sequence, reversed back into time order.
     x, h0_f, h0_b, params_f, params_b = _birnn_case(rng, 2, 4, 3, 3)
-    got = checks.array(student.bidirectional_rnn_forward(x, h0_f, h0_b, params_f, params_b),
-                       np.zeros((2, 4, 6)), name="states", rtol=0.0, atol=np.inf)  # type, shape, finiteness
+    got = checks.array(
+        student.bidirectional_rnn_forward(x, h0_f, h0_b, params_f, params_b),
+        np.zeros((2, 4, 6)),
+        name="states",
+        rtol=0.0,
+        atol=np.inf,
+    )  # type, shape, finiteness
     checks.array(got[:, :, :3], _rnn_oracle(x, h0_f, *params_f), name="forward states states[:, :, :H]")
-    checks.array(got[:, :, 3:], _rnn_oracle(x[:, ::-1].copy(), h0_b, *params_b)[:, ::-1],
-                 name="backward states states[:, :, H:] (in time order, started from h0_b at t = T-1)")
+    checks.array(
+        got[:, :, 3:],
+        _rnn_oracle(x[:, ::-1].copy(), h0_b, *params_b)[:, ::-1],
+        name="backward states states[:, :, H:] (in time order, started from h0_b at t = T-1)",
+    )
 
 
 ### BEGIN HIDDEN TESTS
@@ -397,8 +452,11 @@ def halves_are_the_two_directions(student, rng):
 def single_step_batch_one_and_long(student, rng):
     for dims in [(1, 1, 2, 3), (1, 12, 3, 2), (4, 2, 1, 5)]:
         case = _birnn_case(rng, *dims)
-        checks.array(student.bidirectional_rnn_forward(*case), _birnn_oracle(*case),
-                     name=f"states for (N, T, D, H)={dims}")
+        checks.array(
+            student.bidirectional_rnn_forward(*case), _birnn_oracle(*case), name=f"states for (N, T, D, H)={dims}"
+        )
+
+
 ### END HIDDEN TESTS
 
 
@@ -417,8 +475,12 @@ def _global_norm(arrays):
 
 
 def _grad_dict(rng, scale):
-    return {"U": rng.normal(size=(3, 4)) * scale, "W": rng.normal(size=(4, 4)) * scale, "b": rng.normal(size=4) * scale,
-            "V": rng.normal(size=(4, 2)) * scale}
+    return {
+        "U": rng.normal(size=(3, 4)) * scale,
+        "W": rng.normal(size=(4, 4)) * scale,
+        "b": rng.normal(size=4) * scale,
+        "V": rng.normal(size=(4, 2)) * scale,
+    }
 
 
 def _check_clipped(got, grads, max_norm):
@@ -433,7 +495,8 @@ def _check_clipped(got, grads, max_norm):
         checks.that(len(got) == len(grads), f"the clipped list has {len(got)} arrays, expected {len(grads)}")
         items = [(f"clipped[{i}]", g, e) for i, (g, e) in enumerate(zip(got, grads))]
     what = f"(global norm {norm:.6g}, max_norm {max_norm:g}: " + (
-        f"expected scaling by exactly max_norm / norm = {factor:.6g})" if factor < 1 else "expected unchanged values)")
+        f"expected scaling by exactly max_norm / norm = {factor:.6g})" if factor < 1 else "expected unchanged values)"
+    )
     for name, g, e in items:
         checks.array(g, e * factor, name=f"{name} {what}", rtol=1e-12, atol_scale=1e-14)
 
@@ -474,6 +537,8 @@ def at_the_bound_and_zero(student, rng):
     _check_clipped(student.clip_gradients(zeros, 1.0), zeros, 1.0)
     single = [rng.normal(size=(3, 3)) * 7]
     _check_clipped(student.clip_gradients(single, 1.0), single, 1.0)
+
+
 ### END HIDDEN TESTS
 
 
@@ -502,18 +567,23 @@ def _jacobian_norms(x, h0, U, W, b):
             for k in range(t + 1, T):
                 h_t = torch.tanh(xt[:, k] @ Ut + h_t @ Wt + bt)
             return h_t
+
         return f
 
-    return np.array([float(torch.linalg.vector_norm(torch.autograd.functional.jacobian(run_from(t), states[t])))
-                     for t in range(T)])
+    return np.array(
+        [float(torch.linalg.vector_norm(torch.autograd.functional.jacobian(run_from(t), states[t]))) for t in range(T)]
+    )
 
 
 @bptt_gradient_norms.test(points=1)
 def matches_autograd_jacobians(student, rng):
     for dims in [(3, 7, 2, 4), (1, 5, 3, 3)]:
         x, h0, U, W, b = _sequence(rng, *dims, scale=1.5)
-        checks.array(student.bptt_gradient_norms(x, h0, U, W, b), _jacobian_norms(x, h0, U, W, b),
-                     name=f"norms for (N, T, D, H)={dims}")
+        checks.array(
+            student.bptt_gradient_norms(x, h0, U, W, b),
+            _jacobian_norms(x, h0, U, W, b),
+            name=f"norms for (N, T, D, H)={dims}",
+        )
 
 
 @bptt_gradient_norms.test(points=1)
@@ -533,13 +603,21 @@ def vanishing_for_small_exploding_for_large_weights(student, rng):
     N, T, D, H = 2, 15, 2, 5
     Q, _ = np.linalg.qr(rng.normal(size=(H, H)))
     x, h0, U = rng.normal(size=(N, T, D)), rng.normal(size=(N, H)) * 0.5, rng.normal(size=(D, H))
-    small = checks.array(student.bptt_gradient_norms(x, h0, U, 0.3 * Q, np.zeros(H)),
-                         _jacobian_norms(x, h0, U, 0.3 * Q, np.zeros(H)), name="norms for W = 0.3 * orthogonal")
-    checks.that(small[0] < 1e-6 * small[-1] and np.all(np.diff(small) > 0),
-                f"with small recurrent weights the norms must vanish towards t = 0; got {checks.fmt(small[:3])} ...")
+    small = checks.array(
+        student.bptt_gradient_norms(x, h0, U, 0.3 * Q, np.zeros(H)),
+        _jacobian_norms(x, h0, U, 0.3 * Q, np.zeros(H)),
+        name="norms for W = 0.3 * orthogonal",
+    )
+    checks.that(
+        small[0] < 1e-6 * small[-1] and np.all(np.diff(small) > 0),
+        f"with small recurrent weights the norms must vanish towards t = 0; got {checks.fmt(small[:3])} ...",
+    )
     zero_x = np.zeros((N, T, D))
-    big = checks.array(student.bptt_gradient_norms(zero_x, np.zeros((N, H)), U, 1.5 * Q, np.zeros(H)),
-                       np.sqrt(N * H) * 1.5 ** np.arange(T - 1, -1, -1.0), name="norms for W = 1.5 * orthogonal")
+    big = checks.array(
+        student.bptt_gradient_norms(zero_x, np.zeros((N, H)), U, 1.5 * Q, np.zeros(H)),
+        np.sqrt(N * H) * 1.5 ** np.arange(T - 1, -1, -1.0),
+        name="norms for W = 1.5 * orthogonal",
+    )
     checks.that(big[0] > 100 * big[-1], "with large recurrent weights the norms must grow towards t = 0")
 
 
@@ -547,6 +625,11 @@ def vanishing_for_small_exploding_for_large_weights(student, rng):
 def one_step_and_batch_one(student, rng):
     for dims in [(1, 1, 2, 3), (4, 1, 1, 2), (1, 9, 4, 6)]:
         x, h0, U, W, b = _sequence(rng, *dims, scale=2.0)
-        checks.array(student.bptt_gradient_norms(x, h0, U, W, b), _jacobian_norms(x, h0, U, W, b),
-                     name=f"norms for (N, T, D, H)={dims}")
+        checks.array(
+            student.bptt_gradient_norms(x, h0, U, W, b),
+            _jacobian_norms(x, h0, U, W, b),
+            name=f"norms for (N, T, D, H)={dims}",
+        )
+
+
 ### END HIDDEN TESTS

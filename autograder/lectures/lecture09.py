@@ -60,8 +60,14 @@ def _cell_oracle(x, h_prev, c_prev, Wx, Wh, b, dh=None, dc=None):
     if dh is None:
         return h.detach().numpy(), c.detach().numpy()
     ((h * torch.from_numpy(dh)).sum() + (c * torch.from_numpy(dc)).sum()).backward()
-    return (xt.grad.numpy(), ht.grad.numpy(), ct.grad.numpy(), cell.weight_ih.grad.T.numpy(),
-            cell.weight_hh.grad.T.numpy(), cell.bias_ih.grad.numpy())
+    return (
+        xt.grad.numpy(),
+        ht.grad.numpy(),
+        ct.grad.numpy(),
+        cell.weight_ih.grad.T.numpy(),
+        cell.weight_hh.grad.T.numpy(),
+        cell.bias_ih.grad.numpy(),
+    )
 
 
 def _lstm_oracle(x, h0, Wx, Wh, b, dh=None):
@@ -75,8 +81,13 @@ def _lstm_oracle(x, h0, Wx, Wh, b, dh=None):
     if dh is None:
         return out.detach().numpy()
     (out * torch.from_numpy(dh)).sum().backward()
-    return (xt.grad.numpy(), h0t.grad[0].numpy(), lstm.weight_ih_l0.grad.T.numpy(), lstm.weight_hh_l0.grad.T.numpy(),
-            lstm.bias_ih_l0.grad.numpy())
+    return (
+        xt.grad.numpy(),
+        h0t.grad[0].numpy(),
+        lstm.weight_ih_l0.grad.T.numpy(),
+        lstm.weight_hh_l0.grad.T.numpy(),
+        lstm.bias_ih_l0.grad.numpy(),
+    )
 
 
 def _gates_oracle(x, h_prev, Wx, Wh, b):
@@ -101,8 +112,7 @@ def _gates_oracle(x, h_prev, Wx, Wh, b):
 
 lstm_gates = lecture.exercise(
     "lstm_gates",
-    hint="a = x @ Wx + h_prev @ Wh + b; blocks of H columns in the order i, f, g, o; sigmoid, sigmoid, tanh, "
-    "sigmoid.",
+    hint="a = x @ Wx + h_prev @ Wh + b; blocks of H columns in the order i, f, g, o; sigmoid, sigmoid, tanh, sigmoid.",
 )
 
 
@@ -115,8 +125,13 @@ def _check_gates(student, x, h_prev, Wx, Wh, b, where=""):
 @lstm_gates.test(points=1)
 def match_torch_lstm_cell(student, rng):
     for N, D, H in [(4, 3, 5), (2, 6, 6)]:
-        _check_gates(student, rng.normal(size=(N, D)), rng.normal(size=(N, H)), *_params(rng, D, H),
-                     where=f" for N={N}, D={D}, H={H}")
+        _check_gates(
+            student,
+            rng.normal(size=(N, D)),
+            rng.normal(size=(N, H)),
+            *_params(rng, D, H),
+            where=f" for N={N}, D={D}, H={H}",
+        )
 
 
 @lstm_gates.test(points=1)
@@ -129,8 +144,15 @@ def stable_for_large_pre_activations(student, rng):
 @lstm_gates.test(points=1, hidden=True)
 def batch_one_and_single_unit(student, rng):
     for N, D, H in [(1, 1, 1), (1, 4, 2), (7, 2, 3)]:
-        _check_gates(student, rng.normal(size=(N, D)), rng.normal(size=(N, H)), *_params(rng, D, H),
-                     where=f" for N={N}, D={D}, H={H}")
+        _check_gates(
+            student,
+            rng.normal(size=(N, D)),
+            rng.normal(size=(N, H)),
+            *_params(rng, D, H),
+            where=f" for N={N}, D={D}, H={H}",
+        )
+
+
 ### END HIDDEN TESTS
 
 
@@ -142,8 +164,12 @@ lstm_step_forward = lecture.exercise(
 
 
 def _step_inputs(rng, N, D, H, cell_scale=1.0):
-    return (rng.normal(size=(N, D)), rng.normal(size=(N, H)) * 0.5, rng.normal(size=(N, H)) * cell_scale,
-            *_params(rng, D, H))
+    return (
+        rng.normal(size=(N, D)),
+        rng.normal(size=(N, H)) * 0.5,
+        rng.normal(size=(N, H)) * cell_scale,
+        *_params(rng, D, H),
+    )
 
 
 def _check_step(student, case, where=""):
@@ -179,6 +205,8 @@ def closed_forget_gate_erases_the_cell(student, rng):
     b = b.copy()
     b[4:8] = -1000.0
     _check_step(student, (x, h_prev, c_prev, Wx, Wh, b), where=" with the forget gate closed")
+
+
 ### END HIDDEN TESTS
 
 
@@ -213,8 +241,11 @@ def long_sequence_and_large_inputs(student, rng):
     case = _seq_inputs(rng, 3, 30, 2, 5)
     checks.array(student.lstm_forward(*case), _lstm_oracle(*case), name="h over T=30")
     x, h0, Wx, Wh, b = _seq_inputs(rng, 2, 6, 3, 4)
-    checks.array(student.lstm_forward(x * 1000, h0, Wx, Wh, b), _lstm_oracle(x * 1000, h0, Wx, Wh, b),
-                 name="h for inputs ~1000")
+    checks.array(
+        student.lstm_forward(x * 1000, h0, Wx, Wh, b), _lstm_oracle(x * 1000, h0, Wx, Wh, b), name="h for inputs ~1000"
+    )
+
+
 ### END HIDDEN TESTS
 
 
@@ -239,8 +270,9 @@ def _check_step_grads(student, dh, dc, case, which=None, where=""):
 @lstm_step_backward.test(points=1)
 def state_gradients_match_autograd(student, rng):
     case = _step_inputs(rng, 4, 3, 5)
-    _check_step_grads(student, rng.normal(size=(4, 5)), rng.normal(size=(4, 5)), case,
-                      which=("dx", "dh_prev", "dc_prev"))
+    _check_step_grads(
+        student, rng.normal(size=(4, 5)), rng.normal(size=(4, 5)), case, which=("dx", "dh_prev", "dc_prev")
+    )
 
 
 @lstm_step_backward.test(points=1)
@@ -263,8 +295,13 @@ def loss_on_c_only_and_odd_sizes(student, rng):
     _check_step_grads(student, np.zeros((3, 4)), rng.normal(size=(3, 4)), case, where=" (dh = 0)")
     for dims in [(1, 1, 1), (1, 4, 4), (5, 2, 3)]:
         case = _step_inputs(rng, *dims, cell_scale=3.0)
-        _check_step_grads(student, rng.normal(size=(dims[0], dims[2])), rng.normal(size=(dims[0], dims[2])), case,
-                          where=f" for (N, D, H)={dims}")
+        _check_step_grads(
+            student,
+            rng.normal(size=(dims[0], dims[2])),
+            rng.normal(size=(dims[0], dims[2])),
+            case,
+            where=f" for (N, D, H)={dims}",
+        )
 
 
 @lstm_step_backward.test(points=1, hidden=True)
@@ -279,6 +316,8 @@ def gradient_check(student, rng):
 
     checks.gradient(got[5], lambda v: loss(v, c_prev), b, name="db")
     checks.gradient(got[2], lambda m: loss(b, m), c_prev, name="dc_prev")
+
+
 ### END HIDDEN TESTS
 
 
@@ -333,6 +372,8 @@ def batch_one_and_odd_sizes(student, rng):
     for dims in [(1, 25, 5, 2), (5, 3, 1, 6)]:
         case = _seq_inputs(rng, *dims)
         _check_bptt(student, rng.normal(size=(dims[0], dims[1], dims[3])), case, where=f" for (N, T, D, H)={dims}")
+
+
 ### END HIDDEN TESTS
 
 
@@ -345,8 +386,16 @@ lstm_sequence = lecture.exercise(
     device=True,
 )
 
-_FORBIDDEN = ("torch.nn.LSTM", "torch.nn.LSTMCell", "torch.nn.modules.rnn.LSTM", "torch.nn.modules.rnn.LSTMCell",
-              "torch.lstm", "torch.lstm_cell", "torch._VF.lstm", "torch._VF.lstm_cell")
+_FORBIDDEN = (
+    "torch.nn.LSTM",
+    "torch.nn.LSTMCell",
+    "torch.nn.modules.rnn.LSTM",
+    "torch.nn.modules.rnn.LSTMCell",
+    "torch.lstm",
+    "torch.lstm_cell",
+    "torch._VF.lstm",
+    "torch._VF.lstm_cell",
+)
 # (torch._C._VariableFunctions.lstm exists too but is read-only: the static rule below covers that spelling.)
 _FORBIDDEN_NAMES = ["LSTM", "LSTMCell", "lstm", "lstm_cell", "_VF", "_VariableFunctions"]
 
@@ -391,15 +440,24 @@ def matches_nn_lstm_float64(student, device, rng):
 @lstm_sequence.test(points=1)
 def keeps_float32(student, device, rng):
     torch = _torch()
-    _check_sequence(student, _device_case(rng, device, torch.float32, 4, 7, 3, 5), where=" (float32 inputs)",
-                    rtol=1e-4, atol_scale=1e-5)
+    _check_sequence(
+        student,
+        _device_case(rng, device, torch.float32, 4, 7, 3, 5),
+        where=" (float32 inputs)",
+        rtol=1e-4,
+        atol_scale=1e-5,
+    )
 
 
 @lstm_sequence.test(points=1)
 def does_not_use_nn_lstm(student, source, device, rng):
     torch = _torch()
-    checks.not_using(source, "lstm_sequence", _FORBIDDEN_NAMES,
-                     why="write the gate equations yourself; nn.LSTM is only the grader's oracle")
+    checks.not_using(
+        source,
+        "lstm_sequence",
+        _FORBIDDEN_NAMES,
+        why="write the gate equations yourself; nn.LSTM is only the grader's oracle",
+    )
     _check_sequence(student, _device_case(rng, device, torch.float64, 2, 3, 2, 2))
 
 
@@ -408,10 +466,16 @@ def does_not_use_nn_lstm(student, source, device, rng):
 def long_batch_one_and_large_inputs(student, device, rng):
     torch = _torch()
     _check_sequence(student, _device_case(rng, device, torch.float64, 1, 25, 3, 4), where=" for T=25, N=1")
-    _check_sequence(student, _device_case(rng, device, torch.float64, 3, 4, 2, 3, scale=1000.0),
-                    where=" for inputs ~1000")
-    _check_sequence(student, _device_case(rng, device, torch.float32, 2, 20, 6, 8), where=" (float32, T=20)",
-                    rtol=1e-4, atol_scale=1e-5)
+    _check_sequence(
+        student, _device_case(rng, device, torch.float64, 3, 4, 2, 3, scale=1000.0), where=" for inputs ~1000"
+    )
+    _check_sequence(
+        student,
+        _device_case(rng, device, torch.float32, 2, 20, 6, 8),
+        where=" (float32, T=20)",
+        rtol=1e-4,
+        atol_scale=1e-5,
+    )
 
 
 @lstm_sequence.test(points=0, hidden=True, timeout=60)
@@ -425,6 +489,9 @@ def time_against_nn_lstm(student, device, timing, rng):
         with torch.no_grad():
             reference()
 
-    timing.compare("lstm_sequence vs nn.LSTM, N=32, T=20, D=16, H=32 (a loop is expected to be slower)", times,
-                   run_reference)
+    timing.compare(
+        "lstm_sequence vs nn.LSTM, N=32, T=20, D=16, H=32 (a loop is expected to be slower)", times, run_reference
+    )
+
+
 ### END HIDDEN TESTS

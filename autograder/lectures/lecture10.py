@@ -77,6 +77,8 @@ def weighted_and_existing_loops(student, rng):
     expected = A.copy()
     expected[np.diag_indices(11)] += 1.0  # an existing self-loop becomes 2: the plain sum A + I
     checks.array(student.add_self_loops(A), expected, name="add_self_loops(A) with self-loops and weights")
+
+
 ### END HIDDEN TESTS
 
 
@@ -106,6 +108,8 @@ def row_sums_on_the_diagonal(student, rng):
 def isolated_nodes_self_loops_and_weights(student, rng):
     A = _graph(rng, 12, self_loops=3, isolated=3, weighted=True)
     checks.array(student.degree_matrix(A), _degrees_by_loop(A), name="degree_matrix(A)")
+
+
 ### END HIDDEN TESTS
 
 
@@ -121,16 +125,24 @@ normalize_adjacency = lecture.exercise(
 def matches_edge_loop_with_isolated_nodes_and_self_loops(student, rng):
     for n, loops, lonely in [(7, 2, 1), (10, 0, 2), (4, 1, 0)]:
         A = _graph(rng, n, p=0.4, self_loops=loops, isolated=lonely)
-        checks.array(student.normalize_adjacency(A), _normalize_by_edges(A),
-                     name=f"normalize_adjacency(A) for {n} nodes ({lonely} isolated, {loops} self-loops)")
+        checks.array(
+            student.normalize_adjacency(A),
+            _normalize_by_edges(A),
+            name=f"normalize_adjacency(A) for {n} nodes ({lonely} isolated, {loops} self-loops)",
+        )
 
 
 @normalize_adjacency.test(points=1)
 def symmetric_with_sqrt_degree_eigenvector(student, rng):
     # D^-1/2 (A + I) D^-1/2 @ sqrt(d) = D^-1/2 (A + I) 1 = sqrt(d): a row-normalised D^-1 (A + I) fails this.
     A = _graph(rng, 9, p=0.35, isolated=1)
-    A_hat = checks.array(student.normalize_adjacency(A), _normalize_by_edges(A), name="normalize_adjacency(A)",
-                         rtol=1e-3, atol_scale=1e-3)
+    A_hat = checks.array(
+        student.normalize_adjacency(A),
+        _normalize_by_edges(A),
+        name="normalize_adjacency(A)",
+        rtol=1e-3,
+        atol_scale=1e-3,
+    )
     checks.array(A_hat.T, A_hat, name="normalize_adjacency(A).T (A_hat must be symmetric)")
     sqrt_d = np.sqrt(A.sum(axis=1) + 1.0)
     checks.array(A_hat @ sqrt_d, sqrt_d, name="A_hat @ sqrt(degrees of A + I)")
@@ -148,6 +160,8 @@ def weighted_single_node_and_complete_graph(student, rng):
     ]
     for label, A in cases:
         checks.array(student.normalize_adjacency(A), _normalize_by_edges(A), name=f"normalize_adjacency on {label}")
+
+
 ### END HIDDEN TESTS
 
 
@@ -173,15 +187,21 @@ def _layer_inputs(rng, n, f_in, f_out, scale=1.0):
 def relu_layer_matches_torch(student, rng):
     for n, f_in, f_out in [(7, 5, 3), (4, 4, 6)]:
         A_hat, H, W = _layer_inputs(rng, n, f_in, f_out)
-        checks.array(student.gcn_layer_forward(A_hat, H, W), _layer_oracle(A_hat, H, W, "relu"),
-                     name=f"gcn_layer_forward(A_hat, H, W) with n={n}, {f_in} -> {f_out} features")
+        checks.array(
+            student.gcn_layer_forward(A_hat, H, W),
+            _layer_oracle(A_hat, H, W, "relu"),
+            name=f"gcn_layer_forward(A_hat, H, W) with n={n}, {f_in} -> {f_out} features",
+        )
 
 
 @gcn_layer_forward.test(points=1)
 def identity_activation_matches_torch(student, rng):
     A_hat, H, W = _layer_inputs(rng, 6, 3, 4)
-    checks.array(student.gcn_layer_forward(A_hat, H, W, None), _layer_oracle(A_hat, H, W, None),
-                 name="gcn_layer_forward(A_hat, H, W, activation=None)")
+    checks.array(
+        student.gcn_layer_forward(A_hat, H, W, None),
+        _layer_oracle(A_hat, H, W, None),
+        name="gcn_layer_forward(A_hat, H, W, activation=None)",
+    )
 
 
 ### BEGIN HIDDEN TESTS
@@ -189,8 +209,13 @@ def identity_activation_matches_torch(student, rng):
 def one_node_one_feature_and_large_values(student, rng):
     for n, f_in, f_out, scale, act in [(1, 1, 1, 1.0, "relu"), (9, 2, 1, 1000.0, "relu"), (5, 7, 2, 1000.0, None)]:
         A_hat, H, W = _layer_inputs(rng, n, f_in, f_out, scale)
-        checks.array(student.gcn_layer_forward(A_hat, H, W, activation=act), _layer_oracle(A_hat, H, W, act),
-                     name=f"gcn_layer_forward with n={n}, {f_in} -> {f_out}, activation={act!r}")
+        checks.array(
+            student.gcn_layer_forward(A_hat, H, W, activation=act),
+            _layer_oracle(A_hat, H, W, act),
+            name=f"gcn_layer_forward with n={n}, {f_in} -> {f_out}, activation={act!r}",
+        )
+
+
 ### END HIDDEN TESTS
 
 
@@ -212,8 +237,9 @@ def _backward_oracle(dout, A_hat, H, W, activation):
 
 def _check_backward(student, dout, A_hat, H, W, activation, label):
     dH_exp, dW_exp = _backward_oracle(dout, A_hat, H, W, activation)
-    dH, dW = checks.parts(student.gcn_layer_backward(dout, A_hat, H, W, activation), 2, name="gcn_layer_backward",
-                          labels=("dH", "dW"))
+    dH, dW = checks.parts(
+        student.gcn_layer_backward(dout, A_hat, H, W, activation), 2, name="gcn_layer_backward", labels=("dH", "dW")
+    )
     checks.array(dH, dH_exp, name=f"dH ({label})")
     checks.array(dW, dW_exp, name=f"dW ({label})")
 
@@ -254,6 +280,8 @@ def one_node_and_wide_layers(student, rng):
     for n, f_in, f_out in [(1, 1, 1), (3, 9, 2), (11, 2, 7)]:
         A_hat, H, W = _layer_inputs(rng, n, f_in, f_out)
         _check_backward(student, rng.normal(size=(n, f_out)), A_hat, H, W, "relu", f"n={n}, {f_in} -> {f_out}")
+
+
 ### END HIDDEN TESTS
 
 
@@ -273,8 +301,9 @@ def each_mode_matches_torch(student, rng):
     for n, f in [(7, 4), (5, 5), (3, 8)]:
         H = rng.normal(size=(n, f))
         for mode in ("mean", "sum", "max"):
-            checks.array(student.readout(H, mode), _readout_oracle(H, mode),
-                         name=f"readout(H, {mode!r}) for H of shape {(n, f)}")
+            checks.array(
+                student.readout(H, mode), _readout_oracle(H, mode), name=f"readout(H, {mode!r}) for H of shape {(n, f)}"
+            )
     H = rng.normal(size=(6, 3))
     checks.array(student.readout(H), _readout_oracle(H, "mean"), name="readout(H) (the default mode is 'mean')")
 
@@ -286,8 +315,11 @@ def permutation_invariant(student, rng):
         expected = _readout_oracle(H, mode)
         for _trial in range(2):
             perm = rng.permutation(9)
-            checks.array(student.readout(H[perm], mode), expected,
-                         name=f"readout(H[perm], {mode!r}) with the nodes permuted by {perm.tolist()}")
+            checks.array(
+                student.readout(H[perm], mode),
+                expected,
+                name=f"readout(H[perm], {mode!r}) with the nodes permuted by {perm.tolist()}",
+            )
 
 
 ### BEGIN HIDDEN TESTS
@@ -296,8 +328,13 @@ def one_node_negative_and_large_values(student, rng):
     cases = [rng.normal(size=(1, 5)), -np.abs(rng.normal(size=(6, 3))) - 1.0, rng.normal(size=(40, 2)) * 1000]
     for H in cases:
         for mode in ("mean", "sum", "max"):
-            checks.array(student.readout(H, mode), _readout_oracle(H, mode),
-                         name=f"readout(H, {mode!r}) for H of shape {H.shape}")
+            checks.array(
+                student.readout(H, mode),
+                _readout_oracle(H, mode),
+                name=f"readout(H, {mode!r}) for H of shape {H.shape}",
+            )
+
+
 ### END HIDDEN TESTS
 
 
@@ -330,8 +367,11 @@ def layers_without_skip(student, rng):
     for n, sizes in [(8, [5, 6, 3]), (6, [4, 4, 4, 2])]:
         A, X = _graph(rng, n, p=0.4, isolated=1, self_loops=1), rng.normal(size=(n, sizes[0]))
         W = _weights(rng, sizes)
-        checks.array(student.gcn_forward(A, X, W), _gcn_oracle(A, X, W, False),
-                     name=f"gcn_forward(A, X, weights) with layer sizes {sizes}")
+        checks.array(
+            student.gcn_forward(A, X, W),
+            _gcn_oracle(A, X, W, False),
+            name=f"gcn_forward(A, X, weights) with layer sizes {sizes}",
+        )
 
 
 @gcn_forward.test(points=1)
@@ -339,8 +379,11 @@ def skip_only_where_shapes_match(student, rng):
     for n, sizes in [(7, [4, 6, 6, 3]), (9, [3, 5, 5])]:
         A, X = _graph(rng, n, p=0.35, isolated=1), rng.normal(size=(n, sizes[0]))
         W = _weights(rng, sizes)
-        checks.array(student.gcn_forward(A, X, W, skip=True), _gcn_oracle(A, X, W, True),
-                     name=f"gcn_forward(A, X, weights, skip=True) with layer sizes {sizes}")
+        checks.array(
+            student.gcn_forward(A, X, W, skip=True),
+            _gcn_oracle(A, X, W, True),
+            name=f"gcn_forward(A, X, weights, skip=True) with layer sizes {sizes}",
+        )
 
 
 ### BEGIN HIDDEN TESTS
@@ -349,8 +392,11 @@ def single_layer_and_all_square(student, rng):
     A, X = _graph(rng, 10, p=0.3, isolated=2, self_loops=2), rng.normal(size=(10, 4))
     for sizes, skip in [([4, 2], False), ([4, 4], True), ([4, 4, 4, 4], True), ([4, 4, 4, 4], False)]:
         W = _weights(rng, sizes)
-        checks.array(student.gcn_forward(A, X, W, skip), _gcn_oracle(A, X, W, skip),
-                     name=f"gcn_forward with layer sizes {sizes}, skip={skip}")
+        checks.array(
+            student.gcn_forward(A, X, W, skip),
+            _gcn_oracle(A, X, W, skip),
+            name=f"gcn_forward with layer sizes {sizes}, skip={skip}",
+        )
 
 
 @gcn_forward.test(points=1, hidden=True)
@@ -359,8 +405,13 @@ def one_node_and_weighted_graph(student, rng):
         n = A.shape[0]
         X, W = rng.normal(size=(n, sizes[0])), _weights(rng, sizes)
         for skip in (False, True):
-            checks.array(student.gcn_forward(A, X, W, skip=skip), _gcn_oracle(A, X, W, skip),
-                         name=f"gcn_forward on {n} node(s), layer sizes {sizes}, skip={skip}")
+            checks.array(
+                student.gcn_forward(A, X, W, skip=skip),
+                _gcn_oracle(A, X, W, skip),
+                name=f"gcn_forward on {n} node(s), layer sizes {sizes}, skip={skip}",
+            )
+
+
 ### END HIDDEN TESTS
 
 
@@ -376,8 +427,9 @@ gcn_propagate_sparse = lecture.exercise(
 def _edge_list(rng, n, p, self_loops=(), isolated=()):
     """Undirected edges listed once, in random orientation and order, plus the given (u, u) self-loops."""
     blocked = set(isolated)
-    pairs = [(u, v) for u in range(n) for v in range(u + 1, n)
-             if u not in blocked and v not in blocked and rng.random() < p]
+    pairs = [
+        (u, v) for u in range(n) for v in range(u + 1, n) if u not in blocked and v not in blocked and rng.random() < p
+    ]
     pairs = [(v, u) if rng.random() < 0.5 else (u, v) for u, v in pairs] + [(u, u) for u in self_loops]
     order = rng.permutation(len(pairs))
     return np.array([pairs[i] for i in order], dtype=np.int64).reshape(-1, 2).T.copy()
@@ -398,11 +450,16 @@ def _check_small(student, device, rng, n, p, self_loops, isolated, dtype_name, l
     H, W = rng.normal(size=(n, 5)), rng.normal(size=(5, 3))
     H, W = H.astype(dtype_name).astype(np.float64), W.astype(dtype_name).astype(np.float64)  # exact in float32
     expected = torch.from_numpy(_dense_oracle(edges, n, H, W)).to(dtype=dtype, device=device)
-    args = (torch.from_numpy(edges).to(device), n, torch.from_numpy(H).to(dtype=dtype, device=device),
-            torch.from_numpy(W).to(dtype=dtype, device=device))
+    args = (
+        torch.from_numpy(edges).to(device),
+        n,
+        torch.from_numpy(H).to(dtype=dtype, device=device),
+        torch.from_numpy(W).to(dtype=dtype, device=device),
+    )
     tol = {"rtol": 1e-4, "atol_scale": 1e-5} if dtype_name == "float32" else {"rtol": 1e-9, "atol_scale": 1e-12}
-    checks.tensor(student.gcn_propagate_sparse(*args), expected, name=f"gcn_propagate_sparse ({label}, {dtype_name})",
-                  **tol)
+    checks.tensor(
+        student.gcn_propagate_sparse(*args), expected, name=f"gcn_propagate_sparse ({label}, {dtype_name})", **tol
+    )
 
 
 @gcn_propagate_sparse.test(points=1)
@@ -413,8 +470,17 @@ def matches_dense_formula_float64(student, device, rng):
 
 @gcn_propagate_sparse.test(points=1)
 def matches_dense_formula_float32(student, device, rng):
-    _check_small(student, device, rng, 12, 0.25, [0, 11], [3, 4], "float32",
-                 "12 nodes, nodes 3 and 4 isolated, self-loops at 0, 11")
+    _check_small(
+        student,
+        device,
+        rng,
+        12,
+        0.25,
+        [0, 11],
+        [3, 4],
+        "float32",
+        "12 nodes, nodes 3 and 4 isolated, self-loops at 0, 11",
+    )
 
 
 def _large_n(device):
@@ -468,8 +534,10 @@ def _large_failure(exc, n, device):
         raise exc
     text = str(exc)
     if "timed out" in text:
-        checks.fail(f"gcn_propagate_sparse is too slow on a graph with {n} nodes: do the per-edge work with "
-                    f"vectorised torch ops (index_add_ / scatter_add_), not a Python loop over the edges. {text}")
+        checks.fail(
+            f"gcn_propagate_sparse is too slow on a graph with {n} nodes: do the per-edge work with "
+            f"vectorised torch ops (index_add_ / scatter_add_), not a Python loop over the edges. {text}"
+        )
     if exc.kind in ("memory", "worker") or "alloc" in text.lower() or "memory" in text.lower():
         limit = "the grader allows 4 GiB" if device == "cpu" else "no GPU has that much memory"
         checks.fail(
@@ -482,8 +550,12 @@ def _large_failure(exc, n, device):
 
 @gcn_propagate_sparse.test(points=1, timeout=30)
 def sparse_on_100k_nodes(student, device, rng, source):
-    checks.not_using(source, "gcn_propagate_sparse", ["to_dense", "todense"],
-                     why="a dense n x n adjacency matrix does not fit in memory for large graphs")
+    checks.not_using(
+        source,
+        "gcn_propagate_sparse",
+        ["to_dense", "todense"],
+        why="a dense n x n adjacency matrix does not fit in memory for large graphs",
+    )
     n = _large_n(device)
     args = _large_graph(rng, n, 8, 4, device)
     expected = _sparse_oracle(*args).to(dtype=args[2].dtype, device=device)
@@ -499,13 +571,16 @@ def sparse_on_100k_nodes(student, device, rng, source):
 @gcn_propagate_sparse.test(points=1, hidden=True)
 def no_edges_one_node_and_only_self_loops(student, device, rng):
     torch = _torch()
-    for n, edges, label in [(5, np.zeros((2, 0), dtype=np.int64), "no edges: A_hat = I"),
-                            (1, np.zeros((2, 0), dtype=np.int64), "one node"),
-                            (4, np.array([[0, 2], [0, 2]], dtype=np.int64), "only self-loops (0, 0), (2, 2)")]:
+    for n, edges, label in [
+        (5, np.zeros((2, 0), dtype=np.int64), "no edges: A_hat = I"),
+        (1, np.zeros((2, 0), dtype=np.int64), "one node"),
+        (4, np.array([[0, 2], [0, 2]], dtype=np.int64), "only self-loops (0, 0), (2, 2)"),
+    ]:
         H, W = rng.normal(size=(n, 3)), rng.normal(size=(3, 2))
         expected = torch.from_numpy(_dense_oracle(edges, n, H, W)).to(device)
-        got = student.gcn_propagate_sparse(torch.from_numpy(edges).to(device), n, torch.from_numpy(H).to(device),
-                                           torch.from_numpy(W).to(device))
+        got = student.gcn_propagate_sparse(
+            torch.from_numpy(edges).to(device), n, torch.from_numpy(H).to(device), torch.from_numpy(W).to(device)
+        )
         checks.tensor(got, expected, name=f"gcn_propagate_sparse ({label})", rtol=1e-9, atol_scale=1e-12)
 
 
@@ -517,6 +592,11 @@ def propagation_time(student, ref, device, timing, rng):
         times = student.time("gcn_propagate_sparse", *args, warmup=1, repeat=3, sync=device)
     except StudentError as exc:
         _large_failure(exc, n, device)
-    timing.compare(f"gcn_propagate_sparse, {n} nodes, {args[0].shape[1]} edges, 8 -> 4 features", times,
-                   lambda: ref.gcn_propagate_sparse(*args))
+    timing.compare(
+        f"gcn_propagate_sparse, {n} nodes, {args[0].shape[1]} edges, 8 -> 4 features",
+        times,
+        lambda: ref.gcn_propagate_sparse(*args),
+    )
+
+
 ### END HIDDEN TESTS

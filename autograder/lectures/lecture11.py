@@ -73,8 +73,11 @@ def zero_probability_gives_minus_inf(student, rng):
     batch = rng.uniform(0.1, 1.0, size=(3, 4))
     batch[1, 2] = 0.0
     expected = np.array([_log_sum(row) for row in batch])
-    checks.array(student.chain_rule_log_likelihood(batch), expected,
-                 name="log p(x) for a batch in which image 1 has a zero probability (only that entry is -inf)")
+    checks.array(
+        student.chain_rule_log_likelihood(batch),
+        expected,
+        name="log p(x) for a batch in which image 1 has a zero probability (only that entry is -inf)",
+    )
 
 
 ### BEGIN HIDDEN TESTS
@@ -82,11 +85,16 @@ def zero_probability_gives_minus_inf(student, rng):
 def long_sequences_do_not_underflow(student, rng):
     # The product of these probabilities is about 1e-1500: it underflows to 0, its log-sum does not.
     p = rng.uniform(0.05, 0.2, size=1500)
-    checks.scalar(student.chain_rule_log_likelihood(p), _log_sum(p), name="log p(x) for 1500 positions",
-                  rtol=1e-9)
+    checks.scalar(student.chain_rule_log_likelihood(p), _log_sum(p), name="log p(x) for 1500 positions", rtol=1e-9)
     batch = rng.uniform(0.05, 0.2, size=(2, 28, 28))
-    checks.array(student.chain_rule_log_likelihood(batch), np.array([_log_sum(b) for b in batch]),
-                 name="log p(x) for two 28 x 28 images", rtol=1e-9)
+    checks.array(
+        student.chain_rule_log_likelihood(batch),
+        np.array([_log_sum(b) for b in batch]),
+        name="log p(x) for two 28 x 28 images",
+        rtol=1e-9,
+    )
+
+
 ### END HIDDEN TESTS
 
 
@@ -104,16 +112,16 @@ def _raster(H, W):
 @raster_scan_order.test(points=1)
 def rows_then_columns(student):
     for H, W in [(3, 3), (2, 5), (4, 1)]:
-        checks.array(student.raster_scan_order(H, W), _raster(H, W), name=f"raster_scan_order({H}, {W})",
-                     dtype="int")
+        checks.array(student.raster_scan_order(H, W), _raster(H, W), name=f"raster_scan_order({H}, {W})", dtype="int")
 
 
 ### BEGIN HIDDEN TESTS
 @raster_scan_order.test(points=1, hidden=True)
 def single_pixel_line_and_large(student):
     for H, W in [(1, 1), (1, 7), (5, 4), (28, 28)]:
-        checks.array(student.raster_scan_order(H, W), _raster(H, W), name=f"raster_scan_order({H}, {W})",
-                     dtype="int")
+        checks.array(student.raster_scan_order(H, W), _raster(H, W), name=f"raster_scan_order({H}, {W})", dtype="int")
+
+
 ### END HIDDEN TESTS
 
 
@@ -128,8 +136,7 @@ causal_mask = lecture.exercise(
 def _mask(k, kind):
     """From the definition: entry (i, j) is kept when it comes before the centre in raster order."""
     c = k // 2
-    keep = [[(i * k + j < c * k + c) or (kind.upper() == "B" and (i, j) == (c, c)) for j in range(k)]
-            for i in range(k)]
+    keep = [[(i * k + j < c * k + c) or (kind.upper() == "B" and (i, j) == (c, c)) for j in range(k)] for i in range(k)]
     return np.array(keep, dtype=np.float64)
 
 
@@ -152,6 +159,8 @@ def type_is_case_insensitive(student):
 def large_kernels(student):
     for k, kind in [(9, "A"), (11, "b"), (1, "a"), (1, "B")]:
         checks.array(student.causal_mask(k, kind), _mask(k, kind), name=f"causal_mask({k}, {kind!r})")
+
+
 ### END HIDDEN TESTS
 
 
@@ -177,11 +186,18 @@ def _conv_inputs(rng, n, c, h, w, f, k):
 
 @masked_conv2d_forward.test(points=1)
 def matches_torch_conv2d_with_masked_weights(student, rng):
-    for (n, c, h, w, f, k), kind in [((2, 3, 6, 6, 4, 3), "A"), ((2, 3, 6, 6, 4, 3), "B"),
-                                     ((1, 2, 7, 5, 3, 5), "A"), ((3, 1, 5, 8, 2, 5), "b")]:
+    for (n, c, h, w, f, k), kind in [
+        ((2, 3, 6, 6, 4, 3), "A"),
+        ((2, 3, 6, 6, 4, 3), "B"),
+        ((1, 2, 7, 5, 3, 5), "A"),
+        ((3, 1, 5, 8, 2, 5), "b"),
+    ]:
         x, W, b = _conv_inputs(rng, n, c, h, w, f, k)
-        checks.array(student.masked_conv2d_forward(x, W, b, kind), _conv_oracle(x, W, b, kind),
-                     name=f"masked_conv2d_forward (x {x.shape}, w {W.shape}, mask {kind!r})")
+        checks.array(
+            student.masked_conv2d_forward(x, W, b, kind),
+            _conv_oracle(x, W, b, kind),
+            name=f"masked_conv2d_forward (x {x.shape}, w {W.shape}, mask {kind!r})",
+        )
 
 
 def _check_causal(student, rng, c, h, w, f, k, kind, positions):
@@ -199,13 +215,19 @@ def _check_causal(student, rng, c, h, w, f, k, kind, positions):
         flat[:, start:] = rng.normal(size=(c, h * w - start)) * 100
         batch.append(changed)
     x = np.stack(batch)
-    out = _array_of_shape(student.masked_conv2d_forward(x, W, b, kind), (len(batch), f, h, w),
-                          f"masked_conv2d_forward(x, w, b, {kind!r})")
+    out = _array_of_shape(
+        student.masked_conv2d_forward(x, W, b, kind), (len(batch), f, h, w), f"masked_conv2d_forward(x, w, b, {kind!r})"
+    )
     what = "at or after" if kind.upper() == "A" else "after (not at)"
     for t, (r, s) in enumerate(positions):
-        checks.array(out[t + 1, :, r, s], out[0, :, r, s], rtol=1e-9, atol_scale=1e-9,
-                     name=f"out[n, :, {r}, {s}] (mask {kind!r}, {k}x{k} kernel) after changing the input pixels {what} "
-                          f"({r}, {s}) in raster order (it must not change: the masked kernel never sees them)")
+        checks.array(
+            out[t + 1, :, r, s],
+            out[0, :, r, s],
+            rtol=1e-9,
+            atol_scale=1e-9,
+            name=f"out[n, :, {r}, {s}] (mask {kind!r}, {k}x{k} kernel) after changing the input pixels {what} "
+            f"({r}, {s}) in raster order (it must not change: the masked kernel never sees them)",
+        )
 
 
 @masked_conv2d_forward.test(points=1)
@@ -221,17 +243,26 @@ def mask_b_never_sees_the_future(student, rng):
 ### BEGIN HIDDEN TESTS
 @masked_conv2d_forward.test(points=1, hidden=True)
 def one_by_one_and_large_kernels(student, rng):
-    for (n, c, h, w, f, k), kind in [((2, 2, 4, 4, 3, 1), "A"), ((2, 2, 4, 4, 3, 1), "B"),
-                                     ((1, 1, 8, 8, 1, 7), "A"), ((1, 3, 3, 9, 2, 7), "B")]:
+    for (n, c, h, w, f, k), kind in [
+        ((2, 2, 4, 4, 3, 1), "A"),
+        ((2, 2, 4, 4, 3, 1), "B"),
+        ((1, 1, 8, 8, 1, 7), "A"),
+        ((1, 3, 3, 9, 2, 7), "B"),
+    ]:
         x, W, b = _conv_inputs(rng, n, c, h, w, f, k)
-        checks.array(student.masked_conv2d_forward(x, W, b, kind), _conv_oracle(x, W, b, kind),
-                     name=f"masked_conv2d_forward (x {x.shape}, w {W.shape}, mask {kind!r})")
+        checks.array(
+            student.masked_conv2d_forward(x, W, b, kind),
+            _conv_oracle(x, W, b, kind),
+            name=f"masked_conv2d_forward (x {x.shape}, w {W.shape}, mask {kind!r})",
+        )
 
 
 @masked_conv2d_forward.test(points=1, hidden=True)
 def causal_with_large_kernels(student, rng):
     _check_causal(student, rng, 1, 7, 7, 2, 7, "a", [(0, 3), (3, 3), (6, 6), (3, 0), (5, 2)])
     _check_causal(student, rng, 3, 4, 9, 2, 5, "b", [(0, 8), (1, 0), (2, 4), (3, 7)])
+
+
 ### END HIDDEN TESTS
 
 
@@ -246,7 +277,8 @@ pixelcnn_log_likelihood = lecture.exercise(
 def _bernoulli_oracle(x, logits):
     torch = _torch()
     per_pixel = -torch.nn.functional.binary_cross_entropy_with_logits(
-        torch.from_numpy(logits), torch.from_numpy(x), reduction="none")
+        torch.from_numpy(logits), torch.from_numpy(x), reduction="none"
+    )
     return per_pixel.reshape(x.shape[0], -1).sum(dim=1).numpy()
 
 
@@ -255,16 +287,22 @@ def matches_torch_bernoulli(student, rng):
     for shape in [(4, 5, 5), (2, 1, 3, 4), (1, 6, 2)]:
         x = (rng.random(shape) < 0.5).astype(np.float64)
         logits = rng.normal(size=shape) * 3
-        checks.array(student.pixelcnn_log_likelihood(x, logits), _bernoulli_oracle(x, logits),
-                     name=f"pixelcnn_log_likelihood for images of shape {shape}")
+        checks.array(
+            student.pixelcnn_log_likelihood(x, logits),
+            _bernoulli_oracle(x, logits),
+            name=f"pixelcnn_log_likelihood for images of shape {shape}",
+        )
 
 
 @pixelcnn_log_likelihood.test(points=1)
 def stable_for_logits_of_1000(student):
     logits = np.array([[[1000.0, -1000.0], [40.0, -40.0]], [[1000.0, -1000.0], [745.0, -745.0]]])
     x = np.array([[[1.0, 0.0], [1.0, 0.0]], [[0.0, 1.0], [0.0, 1.0]]])  # image 0 likely, image 1 not at all
-    checks.array(student.pixelcnn_log_likelihood(x, logits), _bernoulli_oracle(x, logits),
-                 name="pixelcnn_log_likelihood with logits of +-1000")
+    checks.array(
+        student.pixelcnn_log_likelihood(x, logits),
+        _bernoulli_oracle(x, logits),
+        name="pixelcnn_log_likelihood with logits of +-1000",
+    )
 
 
 def _autoregressive_logits(images, seed_terms):
@@ -286,11 +324,18 @@ def _check_normalised(student, rng, H, W, channel_axis):
     if channel_axis:
         images = images[:, None]
     logits = _autoregressive_logits(images, (rng.normal(size=n) * 2, rng.normal() * 3, rng.normal()))
-    ll = _array_of_shape(student.pixelcnn_log_likelihood(images, logits), (len(images),),
-                         f"pixelcnn_log_likelihood over all {len(images)} binary {H}x{W} images")
-    checks.scalar(float(np.sum(np.exp(ll))), 1.0, rtol=1e-9,
-                  name=f"the sum of exp(log p(x)) over all {len(images)} binary {H}x{W} images "
-                       "(probabilities of all images must add up to 1)")
+    ll = _array_of_shape(
+        student.pixelcnn_log_likelihood(images, logits),
+        (len(images),),
+        f"pixelcnn_log_likelihood over all {len(images)} binary {H}x{W} images",
+    )
+    checks.scalar(
+        float(np.sum(np.exp(ll))),
+        1.0,
+        rtol=1e-9,
+        name=f"the sum of exp(log p(x)) over all {len(images)} binary {H}x{W} images "
+        "(probabilities of all images must add up to 1)",
+    )
 
 
 @pixelcnn_log_likelihood.test(points=1)
@@ -305,9 +350,14 @@ def one_image_large_logits_and_normalised_3x3(student, rng):
     for shape, scale in [((1, 4, 4), 1.0), ((3, 1, 5, 7), 300.0)]:
         x = (rng.random(shape) < 0.5).astype(np.float64)
         logits = rng.normal(size=shape) * scale
-        checks.array(student.pixelcnn_log_likelihood(x, logits), _bernoulli_oracle(x, logits),
-                     name=f"pixelcnn_log_likelihood for images of shape {shape}, logits of scale {scale:g}")
+        checks.array(
+            student.pixelcnn_log_likelihood(x, logits),
+            _bernoulli_oracle(x, logits),
+            name=f"pixelcnn_log_likelihood for images of shape {shape}, logits of scale {scale:g}",
+        )
     _check_normalised(student, rng, 3, 3, channel_axis=False)
+
+
 ### END HIDDEN TESTS
 
 
@@ -381,8 +431,12 @@ def _sample(student, recorder, shape, rng):
 
 def _check_determined(student, rng, H, W):
     x = _sample(student, _Recorder(_determined_rule), (H, W), rng)
-    checks.array(x, _determined_image(H, W), dtype="value",
-                 name=f"the {H}x{W} sample with conditionals p in {{0, 1}} (the image is fully determined)")
+    checks.array(
+        x,
+        _determined_image(H, W),
+        dtype="value",
+        name=f"the {H}x{W} sample with conditionals p in {{0, 1}} (the image is fully determined)",
+    )
 
 
 @sample_autoregressive.test(points=1)
@@ -396,19 +450,32 @@ def raster_order_and_what_cond_fn_sees(student, rng):
     recorder = _Recorder(lambda x, i, j: 0.5, scribble=True)
     x = _sample(student, recorder, (H, W), rng)
     order = [pixel for pixel, _ in recorder.calls]
-    checks.that(len(order) == H * W, f"cond_fn was called {len(order)} times for a {H}x{W} image; expected "
-                                     f"{H * W} (once per pixel)")
+    checks.that(
+        len(order) == H * W,
+        f"cond_fn was called {len(order)} times for a {H}x{W} image; expected {H * W} (once per pixel)",
+    )
     expected_order = [(r, c) for r in range(H) for c in range(W)]
     for t, (pixel, seen) in enumerate(recorder.calls):
-        checks.that(pixel == expected_order[t], f"call {t} of cond_fn was for pixel {pixel}; expected "
-                                                f"{expected_order[t]} (raster order: row by row, left to right); "
-                                                f"the calls began {order[:t + 1]}")
+        checks.that(
+            pixel == expected_order[t],
+            f"call {t} of cond_fn was for pixel {pixel}; expected "
+            f"{expected_order[t]} (raster order: row by row, left to right); "
+            f"the calls began {order[: t + 1]}",
+        )
         checks.that(seen.shape == (H, W), f"call {t}: x_partial has shape {seen.shape}; expected {(H, W)}")
         filled = np.arange(H * W) < t
-        checks.array(seen.ravel()[filled], x.ravel()[filled], dtype="value",
-                     name=f"x_partial at call {t} (pixel {pixel}), the pixels already drawn")
-        checks.array(seen.ravel()[~filled], np.zeros(H * W - t), dtype="value",
-                     name=f"x_partial at call {t} (pixel {pixel}), the pixels not drawn yet (they must be 0)")
+        checks.array(
+            seen.ravel()[filled],
+            x.ravel()[filled],
+            dtype="value",
+            name=f"x_partial at call {t} (pixel {pixel}), the pixels already drawn",
+        )
+        checks.array(
+            seen.ravel()[~filled],
+            np.zeros(H * W - t),
+            dtype="value",
+            name=f"x_partial at call {t} (pixel {pixel}), the pixels not drawn yet (they must be 0)",
+        )
 
 
 SIGMAS = 4.5  # binomial bound: a correct sampler fails with probability < 1e-5
@@ -418,22 +485,33 @@ def _check_rate(x, mask, p, label):
     values = x[mask]
     bound = SIGMAS * math.sqrt(p * (1 - p) / values.size)
     mean = float(values.mean())
-    checks.that(abs(mean - p) <= bound, f"{label}: the fraction of ones is {mean:.3f} over {values.size} pixels, "
-                                        f"expected {p} +- {bound:.3f} (draw x_ij = 1 with probability p)")
+    checks.that(
+        abs(mean - p) <= bound,
+        f"{label}: the fraction of ones is {mean:.3f} over {values.size} pixels, "
+        f"expected {p} +- {bound:.3f} (draw x_ij = 1 with probability p)",
+    )
 
 
 @sample_autoregressive.test(points=1)
 def pixel_rate_matches_constant_probability(student, rng):
-    x = np.stack([_sample(student, _Recorder(lambda x, i, j: 0.3), (16, 16), np.random.default_rng(seed))
-                  for seed in rng.integers(0, 2**31, size=2)])
+    x = np.stack(
+        [
+            _sample(student, _Recorder(lambda x, i, j: 0.3), (16, 16), np.random.default_rng(seed))
+            for seed in rng.integers(0, 2**31, size=2)
+        ]
+    )
     _check_rate(x, np.ones(x.shape, dtype=bool), 0.3, "two 16x16 samples with p = 0.3 everywhere")
 
 
 ### BEGIN HIDDEN TESTS
 @sample_autoregressive.test(points=1, hidden=True)
 def position_dependent_rates_and_edge_shapes(student, rng):
-    x = np.stack([_sample(student, _Recorder(lambda x, i, j: 0.9 if i < 5 else 0.1), (10, 10),
-                          np.random.default_rng(seed)) for seed in rng.integers(0, 2**31, size=2)])
+    x = np.stack(
+        [
+            _sample(student, _Recorder(lambda x, i, j: 0.9 if i < 5 else 0.1), (10, 10), np.random.default_rng(seed))
+            for seed in rng.integers(0, 2**31, size=2)
+        ]
+    )
     rows = np.arange(10)[None, :, None] < 5
     top = np.broadcast_to(rows, x.shape)
     _check_rate(x, top, 0.9, "rows 0-4 with p = 0.9")
@@ -447,10 +525,19 @@ def randomness_comes_from_rng(student, rng):
     seed = int(rng.integers(0, 2**31))
     first = _sample(student, _Recorder(lambda x, i, j: 0.5), (4, 6), np.random.default_rng(seed))
     again = _sample(student, _Recorder(lambda x, i, j: 0.5), (4, 6), np.random.default_rng(seed))
-    checks.array(again, first, dtype="value",
-                 name="a second sample from a generator in the same state (it must repeat the first: draw only "
-                      "from rng, not from np.random)")
+    checks.array(
+        again,
+        first,
+        dtype="value",
+        name="a second sample from a generator in the same state (it must repeat the first: draw only "
+        "from rng, not from np.random)",
+    )
     other = _sample(student, _Recorder(lambda x, i, j: 0.5), (4, 6), np.random.default_rng(seed + 1))
-    checks.that(not np.array_equal(other, first), "samples from two differently seeded generators are identical "
-                                                  "(24 pixels with p = 0.5): draw from the given rng")
+    checks.that(
+        not np.array_equal(other, first),
+        "samples from two differently seeded generators are identical "
+        "(24 pixels with p = 0.5): draw from the given rng",
+    )
+
+
 ### END HIDDEN TESTS

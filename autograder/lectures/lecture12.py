@@ -93,8 +93,11 @@ def zero_noise_gives_the_mean(student, rng):
 def other_shapes_and_extreme_logvar(student, rng):
     for shape in [(1, 1), (3, 2, 4), (7, 16)]:
         mu, logvar, eps = rng.normal(size=shape) * 10, rng.uniform(-50, 50, size=shape), rng.normal(size=shape)
-        checks.array(student.reparameterize(mu, logvar, eps), _reparam_oracle(mu, logvar, eps),
-                     name=f"z for shape {shape}")
+        checks.array(
+            student.reparameterize(mu, logvar, eps), _reparam_oracle(mu, logvar, eps), name=f"z for shape {shape}"
+        )
+
+
 ### END HIDDEN TESTS
 
 
@@ -115,8 +118,7 @@ def matches_torch_kl_divergence(student, rng):
 def zero_at_the_prior(student, rng):
     mu, logvar = np.zeros((3, 4)), np.zeros((3, 4))
     mu[1], logvar[2] = rng.normal(size=4), rng.normal(size=4)  # rows 1 and 2 are away from the prior
-    checks.array(student.gaussian_kl(mu, logvar), _kl_oracle(mu, logvar).numpy(), name="KL per sample",
-                 atol=1e-12)
+    checks.array(student.gaussian_kl(mu, logvar), _kl_oracle(mu, logvar).numpy(), name="KL per sample", atol=1e-12)
 
 
 ### BEGIN HIDDEN TESTS
@@ -132,8 +134,11 @@ def extreme_logvar_and_large_means(student, rng):
 def sums_over_all_non_batch_axes(student, rng):
     for shape in [(1, 1), (5, 2, 3), (2, 3, 2, 2)]:
         mu, logvar = rng.normal(size=shape), rng.normal(size=shape)
-        checks.array(student.gaussian_kl(mu, logvar), _kl_oracle(mu, logvar).numpy(),
-                     name=f"KL per sample for shape {shape}")
+        checks.array(
+            student.gaussian_kl(mu, logvar), _kl_oracle(mu, logvar).numpy(), name=f"KL per sample for shape {shape}"
+        )
+
+
 ### END HIDDEN TESTS
 
 
@@ -148,16 +153,22 @@ bernoulli_log_likelihood = lecture.exercise(
 @bernoulli_log_likelihood.test(points=1)
 def matches_torch_bernoulli(student, rng):
     x, logits = _binary(rng, (7, 10)), rng.normal(size=(7, 10)) * 3
-    checks.array(student.bernoulli_log_likelihood(x, logits), _bernoulli_oracle(x, logits).numpy(),
-                 name="log-likelihood per sample")
+    checks.array(
+        student.bernoulli_log_likelihood(x, logits),
+        _bernoulli_oracle(x, logits).numpy(),
+        name="log-likelihood per sample",
+    )
 
 
 @bernoulli_log_likelihood.test(points=1)
 def stable_for_large_logits(student, rng):
     logits = np.array([[1000.0, -1000.0, 1000.0, -1000.0], [999.0, -999.0, 0.0, 40.0], [-40.0, 700.0, -700.0, 2.0]])
     x = np.array([[1.0, 0.0, 0.0, 1.0], [1.0, 1.0, 0.0, 0.0], [1.0, 0.0, 0.0, 1.0]])
-    checks.array(student.bernoulli_log_likelihood(x, logits), _bernoulli_oracle(x, logits).numpy(),
-                 name="log-likelihood per sample")
+    checks.array(
+        student.bernoulli_log_likelihood(x, logits),
+        _bernoulli_oracle(x, logits).numpy(),
+        name="log-likelihood per sample",
+    )
 
 
 ### BEGIN HIDDEN TESTS
@@ -165,15 +176,23 @@ def stable_for_large_logits(student, rng):
 def image_batches_sum_over_all_axes(student, rng):
     for shape in [(3, 1, 4, 5), (1, 2, 3, 3), (2, 9)]:
         x, logits = _binary(rng, shape), rng.normal(size=shape) * 5
-        checks.array(student.bernoulli_log_likelihood(x, logits), _bernoulli_oracle(x, logits).numpy(),
-                     name=f"log-likelihood per sample for shape {shape}")
+        checks.array(
+            student.bernoulli_log_likelihood(x, logits),
+            _bernoulli_oracle(x, logits).numpy(),
+            name=f"log-likelihood per sample for shape {shape}",
+        )
 
 
 @bernoulli_log_likelihood.test(points=1, hidden=True)
 def random_extreme_logits(student, rng):
     x, logits = _binary(rng, (5, 8)), rng.choice([-1000.0, 1000.0, -30.0, 30.0], size=(5, 8))
-    checks.array(student.bernoulli_log_likelihood(x, logits), _bernoulli_oracle(x, logits).numpy(),
-                 name="log-likelihood per sample")
+    checks.array(
+        student.bernoulli_log_likelihood(x, logits),
+        _bernoulli_oracle(x, logits).numpy(),
+        name="log-likelihood per sample",
+    )
+
+
 ### END HIDDEN TESTS
 
 
@@ -192,8 +211,9 @@ def _gaussian_oracle(x, mu, logvar):
 @gaussian_log_likelihood.test(points=1)
 def matches_torch_normal(student, rng):
     x, mu, logvar = rng.normal(size=(6, 4)), rng.normal(size=(6, 4)), rng.normal(size=(6, 4))
-    checks.array(student.gaussian_log_likelihood(x, mu, logvar), _gaussian_oracle(x, mu, logvar),
-                 name="log-density per sample")
+    checks.array(
+        student.gaussian_log_likelihood(x, mu, logvar), _gaussian_oracle(x, mu, logvar), name="log-density per sample"
+    )
 
 
 ### BEGIN HIDDEN TESTS
@@ -201,16 +221,22 @@ def matches_torch_normal(student, rng):
 def extreme_logvar(student, rng):
     x, mu = rng.normal(size=(4, 5)), rng.normal(size=(4, 5))
     logvar = rng.choice([-50.0, 50.0, -20.0, 30.0], size=(4, 5))
-    checks.array(student.gaussian_log_likelihood(x, mu, logvar), _gaussian_oracle(x, mu, logvar),
-                 name="log-density per sample")
+    checks.array(
+        student.gaussian_log_likelihood(x, mu, logvar), _gaussian_oracle(x, mu, logvar), name="log-density per sample"
+    )
 
 
 @gaussian_log_likelihood.test(points=1, hidden=True)
 def image_batches_sum_over_all_axes(student, rng):
     for shape in [(2, 3, 4, 4), (1, 1), (5, 2, 7)]:
         x, mu, logvar = rng.normal(size=shape), rng.normal(size=shape), rng.normal(size=shape)
-        checks.array(student.gaussian_log_likelihood(x, mu, logvar), _gaussian_oracle(x, mu, logvar),
-                     name=f"log-density per sample for shape {shape}")
+        checks.array(
+            student.gaussian_log_likelihood(x, mu, logvar),
+            _gaussian_oracle(x, mu, logvar),
+            name=f"log-density per sample for shape {shape}",
+        )
+
+
 ### END HIDDEN TESTS
 
 
@@ -223,22 +249,30 @@ elbo = lecture.exercise(
 
 def _vae_batch(rng, x_shape, latent):
     n = x_shape[0]
-    return (_binary(rng, x_shape), rng.normal(size=x_shape) * 3, rng.normal(size=(n, latent)),
-            rng.normal(size=(n, latent)))
+    return (
+        _binary(rng, x_shape),
+        rng.normal(size=x_shape) * 3,
+        rng.normal(size=(n, latent)),
+        rng.normal(size=(n, latent)),
+    )
 
 
 @elbo.test(points=1)
 def matches_torch_distributions(student, rng):
     x, logits, mu, logvar = _vae_batch(rng, (8, 12), 3)
-    checks.array(student.elbo(x, logits, mu, logvar), _elbo_oracle(x, logits, mu, logvar).numpy(),
-                 name="ELBO per sample")
+    checks.array(
+        student.elbo(x, logits, mu, logvar), _elbo_oracle(x, logits, mu, logvar).numpy(), name="ELBO per sample"
+    )
 
 
 @elbo.test(points=1)
 def image_batch_with_vector_latents(student, rng):
     x, logits, mu, logvar = _vae_batch(rng, (3, 1, 4, 4), 2)
-    checks.array(student.elbo(x, logits, mu, logvar), _elbo_oracle(x, logits, mu, logvar).numpy(),
-                 name="ELBO per sample for x of shape (3, 1, 4, 4)")
+    checks.array(
+        student.elbo(x, logits, mu, logvar),
+        _elbo_oracle(x, logits, mu, logvar).numpy(),
+        name="ELBO per sample for x of shape (3, 1, 4, 4)",
+    )
 
 
 ### BEGIN HIDDEN TESTS
@@ -249,8 +283,10 @@ def stable_for_extreme_inputs(student, rng):
     extreme_logits = rng.choice([-1000.0, 1000.0, 0.5], size=(4, 6))
     extreme_logvar = logvar.copy()
     extreme_logvar[:, 0], extreme_logvar[:, 1] = 50.0, -50.0
-    for label, args in [("logits of +-1000", (x, extreme_logits, mu, logvar)),
-                        ("log-variances of +-50", (x, logits, mu, extreme_logvar))]:
+    for label, args in [
+        ("logits of +-1000", (x, extreme_logits, mu, logvar)),
+        ("log-variances of +-50", (x, logits, mu, extreme_logvar)),
+    ]:
         checks.array(student.elbo(*args), _elbo_oracle(*args).numpy(), name=f"ELBO per sample with {label}")
 
 
@@ -258,8 +294,13 @@ def stable_for_extreme_inputs(student, rng):
 def one_sample_and_wide_latent(student, rng):
     for x_shape, latent in [((1, 5), 1), ((2, 3, 2, 5), 16)]:
         x, logits, mu, logvar = _vae_batch(rng, x_shape, latent)
-        checks.array(student.elbo(x, logits, mu, logvar), _elbo_oracle(x, logits, mu, logvar).numpy(),
-                     name=f"ELBO per sample for x of shape {x_shape}, latent {latent}")
+        checks.array(
+            student.elbo(x, logits, mu, logvar),
+            _elbo_oracle(x, logits, mu, logvar).numpy(),
+            name=f"ELBO per sample for x of shape {x_shape}, latent {latent}",
+        )
+
+
 ### END HIDDEN TESTS
 
 
@@ -275,8 +316,7 @@ def _check_gradients(student, x, logits, mu, logvar, only=None):
     tensors = [_t(a, grad=True) for a in (logits, mu, logvar)]
     loss = -_elbo_oracle(x, *tensors).mean()
     loss.backward()
-    got = checks.parts(student.elbo_gradients(x, logits, mu, logvar), 3,
-                       labels=("d_recon_logits", "d_mu", "d_logvar"))
+    got = checks.parts(student.elbo_gradients(x, logits, mu, logvar), 3, labels=("d_recon_logits", "d_mu", "d_logvar"))
     for label, value, tensor in zip(("d_recon_logits", "d_mu", "d_logvar"), got, tensors):
         if only is None or label in only:
             checks.array(value, tensor.grad.numpy(), name=label)
@@ -306,6 +346,8 @@ def stable_for_extreme_inputs(student, rng):
     _check_gradients(student, x, logits, mu, logvar)
     logvar = np.where(rng.random(size=logvar.shape) < 0.5, 50.0, -50.0)
     _check_gradients(student, x, logits, mu, logvar, only=("d_logvar",))
+
+
 ### END HIDDEN TESTS
 
 
@@ -333,8 +375,10 @@ def _independent_bits_baseline(X_train, X_test):
 def _tensor_result(got, shape, device, name):
     """Fail clearly unless ``got`` is a finite floating tensor of ``shape`` on ``device``."""
     checks.that(got is not None, f"{name} returned None (is a `return` missing?)")
-    checks.that(type(got).__module__ == "torch" and hasattr(got, "shape"),
-                f"{name} has type {type(got).__name__}; expected a torch.Tensor")
+    checks.that(
+        type(got).__module__ == "torch" and hasattr(got, "shape"),
+        f"{name} has type {type(got).__name__}; expected a torch.Tensor",
+    )
     checks.that(got.device.type == device.split(":")[0], f"{name} is on {got.device}, expected {device}")
     checks.that(tuple(got.shape) == tuple(shape), f"{name} has shape {tuple(got.shape)}, expected {tuple(shape)}")
     checks.that(got.is_floating_point(), f"{name} has dtype {got.dtype}, expected a floating dtype")
@@ -348,16 +392,24 @@ def _heldout_elbo(student, device, rng, dim, prototypes, n_train, epochs, latent
     X = binary_patterns(rng, n_train, prototypes)
     X_test = binary_patterns(rng, 500, prototypes)
     model = student.remote("train_vae", torch.from_numpy(X).float().to(device), latent_dim, epochs, device)
-    encoded = checks.parts(model.method("encode", torch.from_numpy(X_test).float().to(device)), 2,
-                           name="model.encode(x)", labels=("mu", "logvar"))
+    encoded = checks.parts(
+        model.method("encode", torch.from_numpy(X_test).float().to(device)),
+        2,
+        name="model.encode(x)",
+        labels=("mu", "logvar"),
+    )
     shape = (len(X_test), latent_dim)
     mu = _tensor_result(encoded[0], shape, device, "mu from model.encode(x)")
     logvar = _tensor_result(encoded[1], shape, device, "logvar from model.encode(x)")
     values = []
     for _ in range(3):  # a 3-sample Monte Carlo estimate of E_q[log p(x|z)], with the grader's own eps
         z = mu + np.exp(0.5 * logvar) * rng.normal(size=shape)
-        logits = _tensor_result(model.method("decode", torch.from_numpy(z).float().to(device)),
-                                (len(X_test), dim), device, "model.decode(z)")
+        logits = _tensor_result(
+            model.method("decode", torch.from_numpy(z).float().to(device)),
+            (len(X_test), dim),
+            device,
+            "model.decode(z)",
+        )
         values.append(float(_elbo_oracle(X_test, _t(logits), _t(mu), _t(logvar)).mean()))
     return float(np.mean(values)), _independent_bits_baseline(X, X_test)
 
@@ -365,10 +417,12 @@ def _heldout_elbo(student, device, rng, dim, prototypes, n_train, epochs, latent
 def _check_elbo_bar(student, device, rng, dim, n_protos, n_train, epochs, gain_bar, reference_gain):
     prototypes = _binary(rng, (n_protos, dim))
     value, baseline = _heldout_elbo(student, device, rng, dim, prototypes, n_train, epochs, latent_dim=2)
-    checks.that(value >= baseline + gain_bar,
-                f"held-out ELBO {value:.2f} nats per sample is below the bar {baseline + gain_bar:.2f} "
-                f"(= {baseline:.2f} of a model that ignores z, plus {gain_bar}); the reference reaches about "
-                f"{baseline + reference_gain:.1f}")
+    checks.that(
+        value >= baseline + gain_bar,
+        f"held-out ELBO {value:.2f} nats per sample is below the bar {baseline + gain_bar:.2f} "
+        f"(= {baseline:.2f} of a model that ignores z, plus {gain_bar}); the reference reaches about "
+        f"{baseline + reference_gain:.1f}",
+    )
 
 
 # Bars: the reference beats the independent-bits baseline by 6.0-7.0 nats (public setting) and by 9.7-11.2
@@ -376,15 +430,15 @@ def _check_elbo_bar(student, device, rng, dim, n_protos, n_train, epochs, gain_b
 # of at least 3.0 and 4.7 nats.
 @train_vae.test(points=3, timeout=60)
 def heldout_elbo_beats_the_bar(student, device, rng):
-    _check_elbo_bar(student, device, rng, dim=24, n_protos=6, n_train=1000, epochs=5, gain_bar=3.0,
-                    reference_gain=6.5)
+    _check_elbo_bar(student, device, rng, dim=24, n_protos=6, n_train=1000, epochs=5, gain_bar=3.0, reference_gain=6.5)
 
 
 ### BEGIN HIDDEN TESTS
 @train_vae.test(points=2, hidden=True, timeout=60)
 def more_patterns_in_more_bits(student, device, rng):
-    _check_elbo_bar(student, device, rng, dim=36, n_protos=10, n_train=1200, epochs=8, gain_bar=5.0,
-                    reference_gain=10.5)
+    _check_elbo_bar(
+        student, device, rng, dim=36, n_protos=10, n_train=1200, epochs=8, gain_bar=5.0, reference_gain=10.5
+    )
 
 
 @train_vae.test(points=0, hidden=True, timeout=60)
@@ -393,4 +447,6 @@ def training_time(student, ref, device, timing, rng):
     X = torch.from_numpy(binary_patterns(rng, 512, _binary(rng, (6, 24)))).float().to(device)
     times = student.time("train_vae", X, 2, 1, device, warmup=1, repeat=3, sync=device)
     timing.compare("train_vae, 512 samples of 24 bits, 1 epoch", times, lambda: ref.train_vae(X, 2, 1, device))
+
+
 ### END HIDDEN TESTS

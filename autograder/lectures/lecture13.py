@@ -70,14 +70,19 @@ def stable_for_large_logits(student, rng):
 @discriminator_loss.test(points=1, hidden=True)
 def column_logits_and_single_samples(student, rng):
     for real, fake in [(rng.normal(size=(6, 1)), rng.normal(size=(11, 1))), (rng.normal(size=1), rng.normal(size=3))]:
-        checks.scalar(student.discriminator_loss(real, fake), _d_oracle(real, fake),
-                      name=f"discriminator_loss for shapes {real.shape} and {fake.shape}")
+        checks.scalar(
+            student.discriminator_loss(real, fake),
+            _d_oracle(real, fake),
+            name=f"discriminator_loss for shapes {real.shape} and {fake.shape}",
+        )
 
 
 @discriminator_loss.test(points=1, hidden=True)
 def random_extreme_logits(student, rng):
     real, fake = _extreme_logits(rng, 12), _extreme_logits(rng, 7)
     checks.scalar(student.discriminator_loss(real, fake), _d_oracle(real, fake), name="discriminator_loss")
+
+
 ### END HIDDEN TESTS
 
 
@@ -106,8 +111,13 @@ def stable_for_large_logits(student, rng):
 @generator_loss_minimax.test(points=1, hidden=True)
 def column_logits_and_extremes(student, rng):
     for fake in [rng.normal(size=(7, 1)), _extreme_logits(rng, (5, 1)), rng.normal(size=1)]:
-        checks.scalar(student.generator_loss_minimax(fake), float(_minimax_oracle(fake)),
-                      name=f"generator_loss_minimax for shape {fake.shape}")
+        checks.scalar(
+            student.generator_loss_minimax(fake),
+            float(_minimax_oracle(fake)),
+            name=f"generator_loss_minimax for shape {fake.shape}",
+        )
+
+
 ### END HIDDEN TESTS
 
 
@@ -123,23 +133,34 @@ def _nonsaturating_oracle(fake):
 @generator_loss_nonsaturating.test(points=1)
 def matches_torch(student, rng):
     fake = rng.normal(size=10) * 3
-    checks.scalar(student.generator_loss_nonsaturating(fake), float(_nonsaturating_oracle(fake)),
-                  name="generator_loss_nonsaturating")
+    checks.scalar(
+        student.generator_loss_nonsaturating(fake),
+        float(_nonsaturating_oracle(fake)),
+        name="generator_loss_nonsaturating",
+    )
 
 
 @generator_loss_nonsaturating.test(points=1)
 def stable_for_large_logits(student, rng):
     fake = np.array([-1000.0, 1000.0, 700.0, -3.0, -710.0])
-    checks.scalar(student.generator_loss_nonsaturating(fake), float(_nonsaturating_oracle(fake)),
-                  name="generator_loss_nonsaturating")
+    checks.scalar(
+        student.generator_loss_nonsaturating(fake),
+        float(_nonsaturating_oracle(fake)),
+        name="generator_loss_nonsaturating",
+    )
 
 
 ### BEGIN HIDDEN TESTS
 @generator_loss_nonsaturating.test(points=1, hidden=True)
 def column_logits_and_extremes(student, rng):
     for fake in [rng.normal(size=(7, 1)), _extreme_logits(rng, (5, 1)), rng.normal(size=1)]:
-        checks.scalar(student.generator_loss_nonsaturating(fake), float(_nonsaturating_oracle(fake)),
-                      name=f"generator_loss_nonsaturating for shape {fake.shape}")
+        checks.scalar(
+            student.generator_loss_nonsaturating(fake),
+            float(_nonsaturating_oracle(fake)),
+            name=f"generator_loss_nonsaturating for shape {fake.shape}",
+        )
+
+
 ### END HIDDEN TESTS
 
 
@@ -181,8 +202,10 @@ def minimax_vanishes_where_d_rejects_fakes(student, rng):
     checks.array(d_minimax, want_minimax, name="d_minimax at logits near -20", rtol=1e-5, atol=1e-18)
     checks.array(d_nonsaturating, want_nonsaturating, name="d_nonsaturating at logits near -20")
     ratio = float(np.max(np.abs(d_minimax)) / np.min(np.abs(d_nonsaturating)))
-    checks.that(ratio < 1e-7, f"the minimax gradient should vanish next to the non-saturating one here; their "
-                f"ratio is {ratio:.3g}")
+    checks.that(
+        ratio < 1e-7,
+        f"the minimax gradient should vanish next to the non-saturating one here; their ratio is {ratio:.3g}",
+    )
 
 
 ### BEGIN HIDDEN TESTS
@@ -201,10 +224,13 @@ def gradient_is_of_the_mean(student, rng):
         expected = _gradient_oracle(fake)
         for label, got, want in zip(("d_minimax", "d_nonsaturating"), _gradients(student, fake), expected):
             checks.array(got, want, name=f"{label} for {m} logits")
+
+
 ### END HIDDEN TESTS
 
 
 # --- interpolation -------------------------------------------------------------------------------------------
+
 
 def _rows(got, steps, d, name):
     """Fail clearly unless ``got`` is a finite float array of shape (steps, d); return it."""
@@ -212,8 +238,10 @@ def _rows(got, steps, d, name):
     checks.that(isinstance(got, np.ndarray), f"{name} has type {type(got).__name__}; expected a numpy array")
     checks.that(got.shape == (steps, d), f"{name} has shape {got.shape}, expected {(steps, d)}")
     checks.that(got.dtype.kind == "f", f"{name} has dtype {got.dtype}, expected float64")
-    checks.that(np.isfinite(got).all(), f"{name} contains NaN or inf at rows "
-                f"{sorted(set(np.argwhere(~np.isfinite(got))[:, 0].tolist()))}")
+    checks.that(
+        np.isfinite(got).all(),
+        f"{name} contains NaN or inf at rows {sorted(set(np.argwhere(~np.isfinite(got))[:, 0].tolist()))}",
+    )
     return got
 
 
@@ -245,6 +273,8 @@ def other_sizes(student, rng):
     for d, steps in [(1, 4), (64, 11), (5, 3)]:
         z0, z1 = rng.normal(size=d) * 10, rng.normal(size=d)
         checks.array(student.lerp(z0, z1, steps), _lerp_oracle(z0, z1, steps), name=f"lerp(z0, z1, {steps}), d={d}")
+
+
 ### END HIDDEN TESTS
 
 
@@ -289,8 +319,9 @@ def unit_vectors_stay_on_the_sphere_at_constant_angular_steps(student, rng):
     checks.array(np.linalg.norm(got, axis=1), np.ones(steps), name="norms of the rows of slerp on unit vectors")
     omega = np.arccos(np.clip(z0 @ z1, -1, 1))
     angles = 2 * np.arcsin(np.clip(np.linalg.norm(np.diff(got, axis=0), axis=1) / 2, 0, 1))
-    checks.array(angles, np.full(steps - 1, omega / (steps - 1)), name="angles between consecutive rows",
-                 rtol=1e-6, atol=1e-9)
+    checks.array(
+        angles, np.full(steps - 1, omega / (steps - 1)), name="angles between consecutive rows", rtol=1e-6, atol=1e-9
+    )
 
 
 @slerp.test(points=1)
@@ -315,13 +346,16 @@ def falls_back_to_lerp_for_a_zero_vector(student, rng):
 def falls_back_to_lerp_for_parallel_opposite_and_zero_vectors(student, rng):
     v = rng.normal(size=4)
     e = np.array([1.0, 0.0, 0.0])
-    _check_fallback(student, {
-        "parallel (z1 = 2 z0, axis vector)": (e, 2 * e),
-        "parallel (z1 = 2.5 z0)": (v, 2.5 * v),
-        "opposite (z1 = -z0, axis vector)": (e, -e),
-        "opposite (z1 = -2 z0)": (v, -2.0 * v),
-        "zero z1": (v, np.zeros(4)),
-    })
+    _check_fallback(
+        student,
+        {
+            "parallel (z1 = 2 z0, axis vector)": (e, 2 * e),
+            "parallel (z1 = 2.5 z0)": (v, 2.5 * v),
+            "opposite (z1 = -z0, axis vector)": (e, -e),
+            "opposite (z1 = -2 z0)": (v, -2.0 * v),
+            "zero z1": (v, np.zeros(4)),
+        },
+    )
 
 
 @slerp.test(points=1, hidden=True)
@@ -331,6 +365,8 @@ def one_and_two_steps_and_wide_vectors(student, rng):
     checks.array(student.slerp(z0, z1, 2), np.stack([z0, z1]), name="slerp(z0, z1, 2)")
     z0, z1 = rng.normal(size=128), rng.normal(size=128) * 2
     checks.array(student.slerp(z0, z1, 10), _slerp_oracle(z0, z1, 10), name="slerp(z0, z1, 10) with d=128")
+
+
 ### END HIDDEN TESTS
 
 
@@ -353,6 +389,8 @@ def vectors(student, rng):
 def batches(student, rng):
     a, b, c = rng.normal(size=(4, 16)), rng.normal(size=(4, 16)) * 100, rng.normal(size=(4, 16))
     checks.array(student.latent_arithmetic(a, b, c), _arithmetic_oracle(a, b, c), name="a - b + c for (4, 16)")
+
+
 ### END HIDDEN TESTS
 
 
@@ -389,11 +427,15 @@ def _generated(student, device, rng, mixture, steps, latent_dim, n=2000):
     noise = torch.from_numpy(rng.normal(size=(n, latent_dim)).astype(np.float32)).to(device)
     samples = generator(noise)
     d = centers.shape[1]
-    checks.that(type(samples).__module__ == "torch" and hasattr(samples, "shape"),
-                f"the generator must return a torch.Tensor of samples; got {type(samples).__name__}")
+    checks.that(
+        type(samples).__module__ == "torch" and hasattr(samples, "shape"),
+        f"the generator must return a torch.Tensor of samples; got {type(samples).__name__}",
+    )
     checks.that(samples.device.type == device.split(":")[0], f"the samples are on {samples.device}, expected {device}")
-    checks.that(tuple(samples.shape) == (n, d), f"the generator maps noise of shape {(n, latent_dim)} to shape "
-                f"{tuple(samples.shape)}, expected {(n, d)}")
+    checks.that(
+        tuple(samples.shape) == (n, d),
+        f"the generator maps noise of shape {(n, latent_dim)} to shape {tuple(samples.shape)}, expected {(n, d)}",
+    )
     checks.that(samples.is_floating_point(), f"the samples have dtype {samples.dtype}, expected float32")
     values = samples.detach().cpu().double().numpy()
     checks.that(np.isfinite(values).all(), "the generated samples contain NaN or inf")
@@ -413,11 +455,17 @@ def _check_modes(samples, mixture, share_bar, close_bar):
     shares, close = _mode_shares(samples, centers, std)
     expected = 1 / len(centers)
     for k, share in enumerate(shares):
-        checks.that(share >= share_bar, f"only {share:.1%} of the generated samples lie near mode {k} at "
-                    f"{centers[k].round(2).tolist()} (expected about {expected:.0%}, bar {share_bar:.0%}): "
-                    "mode collapse?")
-    checks.that(close >= close_bar, f"only {close:.1%} of the generated samples lie within 3 std of a mode "
-                f"(bar {close_bar:.0%}; the reference puts about 96% there)")
+        checks.that(
+            share >= share_bar,
+            f"only {share:.1%} of the generated samples lie near mode {k} at "
+            f"{centers[k].round(2).tolist()} (expected about {expected:.0%}, bar {share_bar:.0%}): "
+            "mode collapse?",
+        )
+    checks.that(
+        close >= close_bar,
+        f"only {close:.1%} of the generated samples lie within 3 std of a mode "
+        f"(bar {close_bar:.0%}; the reference puts about 96% there)",
+    )
 
 
 # Bars measured on the reference over 10 seeds (torch seeds and data seeds 0-9):
@@ -463,6 +511,7 @@ def training_time(student, ref, device, timing, rng):
     def reference():
         ref.train_gan(sampler, 4, 10, device)(noise).cpu()
 
-    timing.compare("train_gan, 10 steps in 1-D (yours: +10 callbacks)",
-                   times, reference)
+    timing.compare("train_gan, 10 steps in 1-D (yours: +10 callbacks)", times, reference)
+
+
 ### END HIDDEN TESTS
