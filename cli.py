@@ -212,16 +212,17 @@ def _lecture_numbers(names: list[str] | None) -> list[int]:
     return numbers
 
 
-def _instructor_tools():
-    try:
-        from autograder import release
-    except ImportError:
+def _instructor_tools() -> None:
+    if _STUDENT_RELEASE or not paths.SOLUTIONS.is_dir():
         print("error: this command needs the instructor's checkout of the kit (it is not in a student release)")
-        raise typer.Exit(2) from None
-    return release
+        raise typer.Exit(2)
 
 
-@app.command("release")
+# A student release has no instructor tooling: its CLI does not list these commands.
+_STUDENT_RELEASE = not (Path(paths.__file__).resolve().parent / "release" / "__init__.py").is_file()
+
+
+@app.command("release", hidden=_STUDENT_RELEASE)
 def release_command(
     lectures: LecturesArg = None,
     out: Annotated[Path, typer.Option(help="Folder for the releases (its student/ is replaced).")] = Path("release"),
@@ -235,7 +236,7 @@ def release_command(
     raise typer.Exit(cli_commands.release(_lecture_numbers(lectures), out, notebooks, gradescope))
 
 
-@app.command("verify")
+@app.command("verify", hidden=_STUDENT_RELEASE)
 def verify_command(
     lectures: LecturesArg = None,
     mutants: Annotated[bool, typer.Option(help="Run the mutation self-check (slow).")] = True,

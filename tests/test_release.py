@@ -114,6 +114,8 @@ def test_student_release_in_a_fresh_venv_with_its_two_commands(tmp_path):
     full = grade_json("--hidden")  # the release has no hidden test: --hidden finds nothing more
     assert full["score"] == full["max_score"] == stubs["max_score"] > 0
     assert not any(t["hidden"] for e in full["exercises"] for t in e["tests"])
+    usage = subprocess.run([str(grade), "--help"], env=offline, capture_output=True, text=True).stdout
+    assert "lecture4" in usage and "release" not in usage and "verify" not in usage  # no instructor tooling
     holder.cleanup()
 
 

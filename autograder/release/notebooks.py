@@ -43,6 +43,13 @@ def _cell(kind: str, source: str, grade_id: str, *, grade=False, solution=False,
     return cell
 
 
+def _imports_cell(preamble: str) -> dict[str, Any]:
+    """Read-only, unless it holds a module-level solution region (none today): then an answer cell."""
+    if sources.has_solution(preamble):
+        return _cell("code", preamble, "imports", solution=True, locked=False)
+    return _cell("code", preamble, "imports")
+
+
 def _summary(number: int) -> str:
     lecture = registry.load(number)
     text = paths.reference_path(number).read_text(encoding="utf-8")
@@ -85,7 +92,7 @@ def source_notebook(number: int) -> dict[str, Any]:
     preamble = "\n".join(line for i, line in enumerate(lines, 1) if i >= preamble_start and i not in taken).strip()
     cells = [
         _cell("markdown", _summary(number), "summary"),
-        _cell("code", preamble or "import numpy as np", "imports"),
+        _imports_cell(preamble or "import numpy as np"),
         _cell("code", f"from autograder.notebook_check import Checker\n\n_kit = Checker({number}, globals())", "setup"),
     ]
     for node in functions:

@@ -17,6 +17,10 @@ class SourceError(ValueError):
     pass
 
 
+def has_solution(text: str) -> bool:
+    return re.search(r"^\s*### BEGIN SOLUTION\s*$", text, re.MULTILINE) is not None
+
+
 def lecture_test_path(number: int) -> Path:
     return paths.LECTURE_TESTS / f"{paths.module_name(number)}.py"
 
