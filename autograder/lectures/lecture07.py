@@ -19,15 +19,10 @@ from fractions import Fraction
 import numpy as np
 
 from autograder import checks
+from autograder.oracles import lazy_torch as _torch
 from autograder.spec import Lecture
 
 lecture = Lecture(7, "Advanced CNN: detection, segmentation, visualisation", preload=("torch",))
-
-
-def _torch():
-    import torch
-
-    return torch
 
 
 def _F():

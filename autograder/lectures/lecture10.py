@@ -15,16 +15,11 @@ from functools import cache
 import numpy as np
 
 from autograder import checks
+from autograder.oracles import lazy_torch as _torch
 from autograder.proxy import StudentError
 from autograder.spec import Lecture
 
 lecture = Lecture(10, "Graph convolutional networks", preload=("torch",))
-
-
-def _torch():
-    import torch
-
-    return torch
 
 
 def _graph(rng, n, p=0.3, self_loops=0, isolated=0, weighted=False):

@@ -16,15 +16,10 @@ import math
 import numpy as np
 
 from autograder import checks
+from autograder.oracles import lazy_torch as _torch
 from autograder.spec import Lecture
 
 lecture = Lecture(11, "Autoregressive generative models (PixelRNN / PixelCNN)", preload=("torch",))
-
-
-def _torch():
-    import torch
-
-    return torch
 
 
 def _array_of_shape(got, shape, name):

@@ -14,16 +14,11 @@ from __future__ import annotations
 import numpy as np
 
 from autograder import checks
+from autograder.oracles import lazy_torch as _torch
 from autograder.spec import Lecture
 
 # torch._dynamo: the first torch.optim optimizer imports it (seconds); the worker preloads it in the background.
 lecture = Lecture(13, "Generative adversarial networks", preload=("torch", "torch._dynamo"))
-
-
-def _torch():
-    import torch
-
-    return torch
 
 
 def _t(a, grad=False):
