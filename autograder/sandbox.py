@@ -95,6 +95,8 @@ def python_roots() -> list[str]:
 def bwrap_prefix(worker_dir: Path, submission: Path, work_dir: Path) -> list[str]:
     """The bwrap command line that wraps the worker's interpreter command."""
     args = [shutil.which("bwrap") or "bwrap", "--die-with-parent", "--new-session", "--unshare-all"]
+    # The private /tmp first: binds listed later may live under /tmp (a venv there, say) and stay visible.
+    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
     for system_dir in ("/usr", "/bin", "/lib", "/lib64", "/sbin", "/etc"):
         if os.path.exists(system_dir):
             args += ["--ro-bind", system_dir, system_dir]
@@ -108,12 +110,6 @@ def bwrap_prefix(worker_dir: Path, submission: Path, work_dir: Path) -> list[str
         "--ro-bind",
         str(submission),
         f"{SANDBOX_SUBMISSION_DIR}/{submission.name}",
-        "--proc",
-        "/proc",
-        "--dev",
-        "/dev",
-        "--tmpfs",
-        "/tmp",
         "--bind",
         str(work_dir),
         "/tmp/work",
