@@ -9,7 +9,7 @@ Measures, in one run so that the figures are comparable:
 - ``grade lectureN --reference --hidden`` as a whole process, and its ratio to the floor;
 - the same tests with the worker (isolated) and in-process (no isolation), each in a fresh process, and
   the isolation overhead;
-- the round-trip latency of one call through the worker.
+- per sandbox mode: the worker's start-up and the round trip of one call.
 Prints a Markdown table (the README's figures come from it).
 """
 
@@ -55,16 +55,23 @@ def grading_seconds(number: int, in_process: bool, repeat: int) -> float:
     return statistics.median(times)
 
 
-def call_latency() -> float:
+def sandbox_costs(mode: str) -> tuple[float, float]:
+    """(seconds from spawn to ready, seconds per call round trip) of a worker in ``mode``."""
     code = (
-        "import sys, time, tempfile, pathlib; sys.path.insert(0, '.');"
+        "import sys, time, tempfile, pathlib, statistics; sys.path.insert(0, '.');"
         "import numpy as np; from autograder.isolation import WorkerProcess; from autograder.proxy import Student;"
         "p = pathlib.Path(tempfile.mkdtemp()) / 'm.py'; p.write_text('def f(x):\\n    return x\\n');"
-        "w = WorkerProcess(p); s = Student(w); x = np.ones((10, 10)); s.f(x);"
-        "t = time.perf_counter(); [s.f(x) for _ in range(500)]; print((time.perf_counter() - t) / 500); w.stop()"
+        "starts = []\n"
+        "for _ in range(5):\n"
+        f"    w = WorkerProcess(p, sandbox={mode!r}); t = time.perf_counter(); w.start(); w.wait_ready()\n"
+        "    starts.append(time.perf_counter() - t); w.stop()\n"
+        f"w = WorkerProcess(p, sandbox={mode!r}); s = Student(w); x = np.ones((10, 10)); s.f(x)\n"
+        "t = time.perf_counter(); [s.f(x) for _ in range(500)]; per_call = (time.perf_counter() - t) / 500; w.stop()\n"
+        "print(statistics.median(starts), per_call)"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True, text=True)
-    return float(out.stdout)
+    start, call = out.stdout.split()
+    return float(start), float(call)
 
 
 def main() -> None:
@@ -93,11 +100,16 @@ def main() -> None:
                 "isolation_overhead": isolated / in_process - 1,
             }
         )
-    latency = call_latency()
-    print(
-        f'`python -c "import torch"`: {floor:.2f} s (median of {args.repeat}); '
-        f"one call through the worker: {latency * 1e3:.2f} ms\n"
-    )
+    from autograder import sandbox
+
+    modes = ["process"] + (["bwrap"] if sandbox.bwrap_works() else [])
+    costs = {mode: sandbox_costs(mode) for mode in modes}
+    print(f'`python -c "import torch"`: {floor:.2f} s (median of {args.repeat})\n')
+    print("| sandbox | worker start to ready (numpy imported) | one call round trip |")
+    print("|---|---|---|")
+    for mode, (start, call) in costs.items():
+        print(f"| {mode} | {start * 1e3:.0f} ms | {call * 1e3:.2f} ms |")
+    print()
     print("| lecture | `grade --reference --hidden` | / import torch | isolated | in-process | isolation overhead |")
     print("|---|---|---|---|---|---|")
     for r in rows:
@@ -107,7 +119,7 @@ def main() -> None:
         )
     if args.json:
         args.json.write_text(
-            json.dumps({"import_torch_s": floor, "call_latency_s": latency, "lectures": rows}, indent=2)
+            json.dumps({"import_torch_s": floor, "sandbox_costs_s": costs, "lectures": rows}, indent=2)
         )
 
 
