@@ -68,6 +68,8 @@ def _changes(function: ast.FunctionDef) -> Iterator[tuple[ast.AST, str, str, tup
     """(node, operator, description, replacement spec) for every single change in ``function``."""
     skip = _docstring_ids(function)
     axis_ids = _axis_constants(function)
+    # The operand of a unary minus is left to ``negation``: -1 -> -2 (e.g. in reshape(n, -1)) is equivalent.
+    negated = {id(n.operand) for n in ast.walk(function) if isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.USub)}
     for node in ast.walk(function):
         if id(node) in skip:
             continue
@@ -91,7 +93,7 @@ def _changes(function: ast.FunctionDef) -> Iterator[tuple[ast.AST, str, str, tup
                 yield node, "axis", f"{node.arg}={ast.unparse(node.value)} -> {node.arg}={value}", ("keyword", value)
         elif isinstance(node, ast.Attribute) and node.attr in ("T", "mT"):
             yield node, "axis", f"{ast.unparse(node)} -> {ast.unparse(node.value)}", ("replace", node.value)
-        elif isinstance(node, ast.Constant) and id(node) not in axis_ids:
+        elif isinstance(node, ast.Constant) and id(node) not in axis_ids and id(node) not in negated:
             constant = node.value
             if isinstance(constant, bool):
                 yield node, "constant", f"{constant} -> {not constant}", ("const", not constant)
