@@ -8,7 +8,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -85,9 +84,7 @@ def test_student_release_in_a_fresh_venv_with_its_two_commands(tmp_path):
     folder = tmp_path / "unpacked" / "student-lecture04"
     readme = (folder / "README.md").read_text(encoding="utf-8")
     assert bundle.INSTALL in readme and "\ngrade lecture4 " in readme
-    # Outside /tmp: the bwrap sandbox mounts a fresh /tmp over interpreter folders that live there.
-    holder = tempfile.TemporaryDirectory(prefix="student-venv-", dir="/var/tmp" if os.path.isdir("/var/tmp") else None)
-    venv = Path(holder.name) / "venv"
+    venv = tmp_path / "venv"
     # torch, numpy, typer, rich and pip come from this interpreter's site-packages; offline: nothing is fetched.
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(venv)], check=True)
     python, grade = venv / "bin" / "python", venv / "bin" / "grade"
@@ -116,7 +113,6 @@ def test_student_release_in_a_fresh_venv_with_its_two_commands(tmp_path):
     assert not any(t["hidden"] for e in full["exercises"] for t in e["tests"])
     usage = subprocess.run([str(grade), "--help"], env=offline, capture_output=True, text=True).stdout
     assert "lecture4" in usage and "release" not in usage and "verify" not in usage  # no instructor tooling
-    holder.cleanup()
 
 
 # --- notebook submissions -------------------------------------------------------------------------------
