@@ -213,3 +213,20 @@ def test_gradescope_run_without_a_submission_still_writes_results(tmp_path):
     data = gradescope.run(1, tmp_path)
     assert data["score"] == 0 and "No lecture01.py" in data["output"]
     assert json.loads((tmp_path / "results" / "results.json").read_text()) == data
+
+
+def test_grade_release_command_builds_scans_and_rejects_unknown_lectures(tmp_path):
+    done = _grade("release", "lecture1", "3", "--out", str(tmp_path / "out"), "--gradescope")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "leak scan: clean" in done.stdout
+    assert (tmp_path / "out" / "student.zip").is_file()
+    assert sorted(p.name for p in (tmp_path / "out" / "gradescope").iterdir()) == [
+        "gradescope-lecture01.zip",
+        "gradescope-lecture03.zip",
+    ]
+    assert sorted(p.name for p in (tmp_path / "out" / "student" / "assignments").iterdir()) == [
+        "lecture01.py",
+        "lecture03.py",
+    ]
+    bad = _grade("release", "lecture99", "--out", str(tmp_path / "bad"))
+    assert bad.returncode == 2 and "lecture99" in bad.stdout + bad.stderr
