@@ -43,6 +43,7 @@ class Student:
         self._timeout = call_timeout
         self._forbidden: tuple[str, ...] = ()
         self.output: list[str] = []  # what the student's code printed during the current test
+        self.seed: int | None = None  # torch's global RNG is seeded with this before every call (reproducible runs)
 
     # --- what the tests use ---------------------------------------------------------------------------
 
@@ -170,6 +171,7 @@ class Student:
             "kwargs": {k: self._with_callbacks(v, callbacks) for k, v in kwargs.items()},
             "keep": keep,
             "forbidden": list(self._forbidden),
+            "seed": self.seed,
         }
         reply = self._send(message, name, callbacks=callbacks)
         body = reply.body

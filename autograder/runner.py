@@ -179,6 +179,8 @@ def run_test(test: Test, ctx: Context) -> TestResult:
     student.output = []
     student._timeout = test.timeout
     ctx.rng = np.random.default_rng(seed_for(ctx.lecture.number, test))
+    # torch's global generator in the worker is seeded too (torch exercises only: it needs torch loaded).
+    student.seed = seed_for(ctx.lecture.number, test) if ctx.lecture.exercises[test.exercise].torch else None
     ctx.timing = TimingRecorder(ctx._device or "cpu")
     result = TestResult(test.name, test.exercise, 0.0, test.points, test.hidden, "failed")
     start = time.perf_counter()

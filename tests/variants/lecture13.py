@@ -183,8 +183,8 @@ def train_gan(real_sampler, latent_dim, steps, device):
     old = torch.get_num_threads()
     torch.set_num_threads(1)
     dim = real_sampler(1).shape[1]
-    G = torch.nn.Sequential(torch.nn.Linear(latent_dim, 64), torch.nn.ReLU(), torch.nn.Linear(64, 64),
-                            torch.nn.ReLU(), torch.nn.Linear(64, dim)).to(device)
+    G = torch.nn.Sequential(torch.nn.Linear(latent_dim, 64), torch.nn.LeakyReLU(0.2), torch.nn.Linear(64, 64),
+                            torch.nn.LeakyReLU(0.2), torch.nn.Linear(64, dim)).to(device)
     D = torch.nn.Sequential(torch.nn.Linear(dim, 64), torch.nn.LeakyReLU(0.2), torch.nn.Linear(64, 64),
                             torch.nn.LeakyReLU(0.2), torch.nn.Linear(64, 1)).to(device)
     opt_g = torch.optim.Adam(G.parameters(), lr=2e-3, betas=(0.5, 0.999))
