@@ -237,6 +237,12 @@ def zero_vector_duplicates_and_scale(student, rng):
         _check_independent(student, np.stack([V[0], V[1], V[0] + V[1]]) * scale, f"{scale:g} * [u, v, u + v]")
 
 
+@is_linearly_independent.test(points=1, hidden=True)
+def single_zero_vector(student):
+    # A lone zero vector is dependent (c * 0 = 0 for any c != 0); all its entries are 0, so no relative tolerance helps.
+    checks.boolean(student.is_linearly_independent(np.zeros((1, 3))), False, name="is_linearly_independent([0])")
+
+
 ### END HIDDEN TESTS
 
 
@@ -463,6 +469,20 @@ def zero_evidence_and_zero_prior(student, rng):
         student.bayes_posterior(prior, likelihood),
         _posterior_oracle(prior, likelihood),
         name="posterior for likelihoods of size 1e-150",
+    )
+
+
+@bayes_posterior.test(points=1, hidden=True)
+def all_zero_and_tiny_likelihoods(student, rng):
+    got = student.bayes_posterior(np.array([0.2, 0.3, 0.5]), np.zeros(3))
+    checks.array(got, np.zeros(3), name="posterior when every likelihood is 0 (zero evidence)")
+    # Likelihoods of size 1e-200 (a long product of small probabilities): prior * likelihood is still a
+    # normal float, so the plain formula works, and so must any rescaling a student adds.
+    prior, likelihood = _random_pmf(rng, 5), rng.uniform(0.1, 1.0, size=5) * 1e-200
+    checks.array(
+        student.bayes_posterior(prior, likelihood),
+        _posterior_oracle(prior, likelihood),
+        name="posterior for likelihoods of size 1e-200",
     )
 
 
