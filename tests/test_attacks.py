@@ -327,3 +327,77 @@ def test_canary_reference_keeps_full_marks_in_every_mode(tmp_path):
     for mode in ("process", "bwrap") if HAVE_BWRAP else ("process",):
         result = grade_source(tmp_path, LECTURE, variant_source(LECTURE, {}), exercises=FAST, sandbox=mode)
         assert result.score == result.max_score > 0
+
+
+@pytest.mark.parametrize("mode", ["process", "bwrap"] if HAVE_BWRAP else ["process"])
+def test_planted_results_files_are_ignored(tmp_path, mode):
+    """The student writes a perfect results file where the grader will write; the grader's file wins."""
+    import json
+    import subprocess
+    import sys
+
+    out = tmp_path / "results" / "results.json"
+    out.parent.mkdir()
+    fake = json.dumps({"score": 999, "max_score": 999, "exercises": []})
+    out.write_text(fake)  # planted before the run
+    plant = (
+        "    import os\n"
+        f"    for path in [{str(out)!r}, 'results.json', os.path.expanduser('~/results.json')]:\n"
+        "        try:\n"
+        f"            open(path, 'w').write({fake!r})\n"
+        "        except OSError:\n"
+        "            pass\n" + CORRECT
+    )
+    source = variant_source(LECTURE, {"softmax": "def softmax(z):\n" + plant})
+    submission = tmp_path / "lecture04.py"
+    submission.write_text(source)
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(paths.ROOT / "cli.py"),
+            "lecture4",
+            "-s",
+            str(submission),
+            "-e",
+            "softmax",
+            "-e",
+            "relu",
+            "--sandbox",
+            mode,
+            "--hidden",
+            "--json",
+            str(out),
+            "-q",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(out.read_text())
+    assert data["max_score"] == sum(
+        e.max_score for e in reference_result(LECTURE).exercises if e.name in ("softmax", "relu")
+    )
+    assert data["score"] <= data["max_score"] and data["sandbox"] == mode
+
+
+def test_patched_clocks_do_not_fake_timings(tmp_path):
+    """A train_mlp that sleeps 0.3 s but patches every clock in the worker is still timed at >= 0.3 s."""
+    fake_clock = (
+        "def train_mlp(X, y, hidden, epochs, lr, device):\n"
+        "    import time\n"
+        "    time.perf_counter = time.monotonic = time.time = lambda: 0.0\n"
+        "    time.perf_counter_ns = time.monotonic_ns = lambda: 0\n"
+        "    time.sleep(0.3)\n"
+        "    import torch\n"
+        "    return torch.nn.Linear(X.shape[1], int(y.max()) + 1).to(device)\n"
+    )
+    result = grade_source(
+        tmp_path,
+        LECTURE,
+        variant_source(LECTURE, {"train_mlp": fake_clock}),
+        exercises=["train_mlp"],
+        sandbox="bwrap" if HAVE_BWRAP else "process",
+    )
+    timings = [timing for test in result.tests() for timing in test.timings]
+    assert timings and all(timing.student_s >= 0.3 for timing in timings), timings
