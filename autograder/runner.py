@@ -7,6 +7,7 @@ or a crash in one test is recorded for that test, and the next test gets a live 
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import inspect
 import sys
@@ -155,11 +156,16 @@ def grade(
 
 
 def _make_worker(submission: Path, options: GradeOptions, preload: tuple[str, ...]) -> Any:
+    limits = options.limits
+    if options.device == "cuda" or (options.device == "auto" and Path("/dev/nvidiactl").exists()):
+        # CUDA reserves far more address space than it uses: RLIMIT_AS would break it (the call timeout,
+        # the process limit and the GPU's own memory still bound the worker).
+        limits = dataclasses.replace(limits, memory_bytes=None)
     if options.in_process:
         from autograder.isolation import InProcessWorker
 
-        return InProcessWorker(submission, options.limits)
-    return WorkerProcess(submission, options.limits, preload=preload, sandbox=sandbox.choose(options.sandbox))
+        return InProcessWorker(submission, limits)
+    return WorkerProcess(submission, limits, preload=preload, sandbox=sandbox.choose(options.sandbox))
 
 
 def _preload(modules: tuple[str, ...]) -> None:

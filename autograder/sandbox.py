@@ -18,6 +18,7 @@ the machine allows cgroups (root with a writable cgroup file system); otherwise 
 from __future__ import annotations
 
 import functools
+import glob
 import os
 import shutil
 import signal
@@ -103,6 +104,8 @@ def bwrap_prefix(worker_dir: Path, submission: Path, work_dir: Path) -> list[str
     for root in python_roots():
         if not root.startswith(("/usr/", "/etc/")) and root != "/usr":
             args += ["--ro-bind", root, root]
+    for device in sorted(glob.glob("/dev/nvidia*")):  # GPUs stay usable for [device] tasks (untested here)
+        args += ["--dev-bind", device, device]
     args += [
         "--ro-bind",
         str(worker_dir),
