@@ -464,16 +464,15 @@ def _check_modes(samples, mixture, share_bar, close_bar):
 
 
 # Bars measured on the reference over 10 seeds (torch seeds and data seeds 0-9):
-# 1-D, 400 steps: each mode gets 45-52% of the samples (bar 30%), 96-98% lie near a mode (bar 80%),
-# mean -0.11..0.22 (bar |mean| <= 0.8), std 1.85-2.30 (bar 1.5-2.7; the target's std is 2.06).
-# With torch's generator seeded per test (reproducible runs), 10 further seeds gave |mean| up to 0.65 for the
-# reference and for a differently written GAN; 0.8 is the mean that the 30% share bar itself allows
-# (modes at +-2: shares 30/70 give |mean| = 0.8), so the mean bar adds no stricter balance requirement.
+# 1-D, 600 steps, torch seeded per test (reproducible): over 10 seeds the reference has mean -0.18..0.21
+# (bar |mean| <= 0.6) and std 1.85-2.27 (bar 1.5-2.7; the target's std is 2.06); a differently written GAN
+# that follows the stub's recipe passes all bars on the same 10 seeds. (At 400 steps the reference missed
+# the mean bar on 1 seed of 10, so the step count went up rather than the bar.)
 @train_gan.test(points=3, timeout=60)
 def matches_a_two_mode_mixture_in_1d(student, device, rng):
-    samples = _generated(student, device, rng, TWO_MODES_1D, steps=400, latent_dim=4)
+    samples = _generated(student, device, rng, TWO_MODES_1D, steps=600, latent_dim=4)
     mean, std = float(samples.mean()), float(samples.std())
-    checks.that(abs(mean) <= 0.8, f"the generated samples have mean {mean:.3f}, expected 0 +- 0.8")
+    checks.that(abs(mean) <= 0.6, f"the generated samples have mean {mean:.3f}, expected 0 +- 0.6")
     checks.that(1.5 <= std <= 2.7, f"the generated samples have std {std:.3f}, expected 2.06 (bar 1.5-2.7)")
     _check_modes(samples, TWO_MODES_1D, share_bar=0.30, close_bar=0.80)
 
