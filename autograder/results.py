@@ -5,7 +5,9 @@ Version 1::
 
     {"schema_version": 1, "kit_version": str, "lecture": 4, "title": str, "submission": str,
      "hidden_included": bool, "device": str, "sandbox": str, "score": float, "max_score": float, "duration_s": float,
-     "exercises": [{"name": str, "score": float, "max_score": float, "hint": str, "device": bool,
+     "language": "en"|"ko",
+     "exercises": [{"name": str, "kind": "code"|"quiz", "score": float, "max_score": float, "hint": str,
+                    "device": bool,
                     "tests": [{"name": str, "passed": bool, "score": float, "max_score": float,
                                "hidden": bool, "status": "passed"|"failed"|"not_implemented"|"error",
                                "message": str, "output": str, "duration_s": float,
@@ -61,6 +63,7 @@ class ExerciseResult:
     hint: str
     device: bool
     tests: list[TestResult] = field(default_factory=list)
+    kind: str = "code"  # "code": a function of the module; "quiz": the lecture's concept quiz (one test per question)
 
     @property
     def score(self) -> float:
@@ -86,6 +89,7 @@ class LectureResult:
     duration_s: float = 0.0
     notes: list[str] = field(default_factory=list)
     sandbox: str = "process"
+    language: str = "en"  # the language of every message in this result (grade --lang)
 
     @property
     def score(self) -> float:
@@ -117,10 +121,12 @@ class LectureResult:
             "score": round(self.score, 6),
             "max_score": round(self.max_score, 6),
             "duration_s": round(self.duration_s, 3),
+            "language": self.language,
             "notes": list(self.notes),
             "exercises": [
                 {
                     "name": e.name,
+                    "kind": e.kind,
                     "score": round(e.score, 6),
                     "max_score": round(e.max_score, 6),
                     "hint": e.hint,

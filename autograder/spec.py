@@ -4,7 +4,7 @@ A lecture's test file (``autograder/lectures/lectureNN.py``) makes one :class:`L
 :class:`Exercise` per curriculum function, and registers test functions on it::
 
     lecture = Lecture(4, "Neural networks")
-    softmax = lecture.exercise("softmax", hint="Subtract the row maximum before exp.")
+    softmax = lecture.exercise("softmax")  # its hint: "lecture04.softmax.hint" in the message catalogue
 
     @softmax.test(points=2)
     def rows_match_torch(student, rng):
@@ -53,7 +53,7 @@ class Test:
 @dataclass
 class Exercise:
     name: str
-    hint: str
+    hint_key: str  # the hint's key in the message catalogue, e.g. "lecture04.softmax.hint"
     device: bool = False  # a [device] task: torch tensors on the chosen device, timed against the reference
     torch: bool = False  # the student's function needs torch in the worker (always true for device tasks)
     tests: list[Test] = field(default_factory=list)
@@ -76,6 +76,13 @@ class Exercise:
     def max_points(self, hidden: bool) -> float:
         return sum(t.points for t in self.tests if hidden or not t.hidden)
 
+    @property
+    def hint(self) -> str:
+        """The hint shown with a failure, in the run's language (``autograder/catalogue/lectureNN.toml``)."""
+        from autograder.i18n import has, msg
+
+        return msg(self.hint_key) if has(self.hint_key) else self.hint_key
+
 
 @dataclass
 class Lecture:
@@ -89,15 +96,27 @@ class Lecture:
         """The student module's name, e.g. ``lecture04``."""
         return f"lecture{self.number:02d}"
 
-    def exercise(self, name: str, *, hint: str, device: bool = False, torch: bool = False) -> Exercise:
+    @property
+    def display_title(self) -> str:
+        """The title in the run's language: the catalogue message ``lectureNN.title`` when there is one."""
+        from autograder.i18n import has, msg
+
+        key = f"{self.module}.title"
+        return msg(key) if has(key) else self.title
+
+    def exercise(self, name: str, *, hint: str | None = None, device: bool = False, torch: bool = False) -> Exercise:
         """Declare the exercise for the curriculum function ``name``.
+
+        Its hint is the catalogue message ``lectureNN.<name>.hint`` (in English and Korean, see
+        :mod:`autograder.i18n`); ``hint`` names another catalogue key (or, while a lecture is being
+        translated, gives literal text).
 
         ``device=True`` marks a [device] task; ``torch=True`` an exercise whose inputs are torch objects
         (e.g. a model) without being timed. Either makes the worker preload torch when it is graded.
         """
         if name in self.exercises:
             raise ValueError(f"duplicate exercise {name}")
-        self.exercises[name] = Exercise(name, hint, device, torch or device)
+        self.exercises[name] = Exercise(name, hint or f"{self.module}.{name}.hint", device, torch or device)
         return self.exercises[name]
 
     def tests(self, hidden: bool) -> list[Test]:
