@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from autograder.i18n import msg
+
 
 class CheckFailure(AssertionError):
     """A check that the student's result did not pass; the message is the reason shown to them."""
@@ -48,7 +50,7 @@ def fmt(value: Any) -> str:
     if isinstance(value, np.ndarray):
         if value.size <= 6:
             return np.array2string(value, precision=6, separator=", ")
-        return f"array of shape {value.shape}"
+        return msg("checks.array_of_shape", shape=value.shape)
     return repr(value)
 
 
@@ -58,25 +60,30 @@ def fmt_index(index: tuple) -> str:
 
 def _at(index: tuple) -> str:
     """`` at [i, j]`` for an entry of an array, nothing for a scalar."""
-    return f" at {fmt_index(index)}" if index else ""
+    return msg("checks.at", index=fmt_index(index)) if index else ""
+
+
+def _describe(value: Any) -> str:
+    """``fmt(value)``, or ``None`` for a missing value."""
+    return fmt(value) if value is not None else "None"
 
 
 def _type_problem(got: Any, expected_kind: str, name: str) -> str | None:
     if got is None:
-        return f"{name} is None (is a `return` statement missing?)"
+        return msg("checks.is_none", name=name)
     module = type(got).__module__
     if expected_kind == "array":
         if module == "torch":
-            return f"{name} is a torch.Tensor; this exercise works in numpy: return an np.ndarray"
+            return msg("checks.array_is_tensor", name=name)
         if isinstance(got, (list, tuple)):
-            return f"{name} is a {type(got).__name__}; return a numpy array (np.asarray(...))"
+            return msg("checks.array_is_sequence", name=name, type=type(got).__name__)
         if not isinstance(got, np.ndarray):
-            return f"{name} has type {type(got).__name__}; expected a numpy array"
+            return msg("checks.array_wrong_type", name=name, type=type(got).__name__)
     if expected_kind == "tensor":
         if isinstance(got, np.ndarray):
-            return f"{name} is a numpy array; this exercise works in torch: return a torch.Tensor"
+            return msg("checks.tensor_is_array", name=name)
         if module != "torch":
-            return f"{name} has type {type(got).__name__}; expected a torch.Tensor"
+            return msg("checks.tensor_wrong_type", name=name, type=type(got).__name__)
     return None
 
 
@@ -105,7 +112,7 @@ def array(
     if problem:
         fail(problem)
     if got.shape != expected.shape:
-        fail(f"{name} has shape {got.shape}, expected {expected.shape}")
+        fail(msg("checks.shape", name=name, got=got.shape, expected=expected.shape))
     _check_dtype(got, expected, name, dtype)
     if dtype in ("int", "bool"):
         _check_exact(got, expected, name)
@@ -124,18 +131,18 @@ def _check_dtype(got: np.ndarray, expected: np.ndarray, name: str, dtype: str) -
     kind = got.dtype.kind
     if dtype == "float":
         if kind not in "fc":
-            fail(f"{name} has dtype {got.dtype}, expected a floating dtype ({expected.dtype})")
+            fail(msg("checks.dtype_not_float", name=name, got=got.dtype, expected=expected.dtype))
         if expected.dtype.kind in "fc" and got.dtype.itemsize < expected.dtype.itemsize:
-            fail(f"{name} has dtype {got.dtype}, which loses precision: expected {expected.dtype}")
+            fail(msg("checks.dtype_precision", name=name, got=got.dtype, expected=expected.dtype))
     elif dtype == "int":
         if kind not in "iu":
-            fail(f"{name} has dtype {got.dtype}, expected an integer dtype ({expected.dtype})")
+            fail(msg("checks.dtype_not_int", name=name, got=got.dtype, expected=expected.dtype))
     elif dtype == "bool":
         if kind != "b":
-            fail(f"{name} has dtype {got.dtype}, expected bool")
+            fail(msg("checks.dtype_not_bool", name=name, got=got.dtype))
     elif dtype == "value":
         if kind not in "biuf":
-            fail(f"{name} has dtype {got.dtype}, expected numbers")
+            fail(msg("checks.dtype_not_number", name=name, got=got.dtype))
     else:  # pragma: no cover - a typo in a test
         raise ValueError(f"unknown dtype rule {dtype!r}")
 
@@ -145,8 +152,15 @@ def _check_exact(got: np.ndarray, expected: np.ndarray, name: str) -> None:
     if bad.any():
         first = np.unravel_index(int(np.argmax(bad)), bad.shape) if bad.ndim else ()
         fail(
-            f"{name} differs in {int(bad.sum())} of {bad.size} entries; first{_at(first)}: "
-            f"got {fmt(got[first])}, expected {fmt(expected[first])}"
+            msg(
+                "checks.exact_differs",
+                name=name,
+                count=int(bad.sum()),
+                size=bad.size,
+                at=_at(first),
+                got=fmt(got[first]),
+                expected=fmt(expected[first]),
+            )
         )
 
 
@@ -159,12 +173,14 @@ def _check_values(
     for label, mask in (("NaN", np.isnan(got) & ~np.isnan(exp)), ("inf", np.isinf(got) & ~np.isinf(exp))):
         if mask.any():
             first = np.unravel_index(int(np.argmax(mask)), mask.shape) if mask.ndim else ()
-            where = f" at {int(mask.sum())} of {mask.size} entries, first{_at(first)}" if mask.ndim else ""
-            fail(f"{name} contains {label}{where} (expected {fmt(exp[first])}); is the formula numerically unstable?")
+            where = (
+                msg("checks.nonfinite_where", count=int(mask.sum()), size=mask.size, at=_at(first)) if mask.ndim else ""
+            )
+            fail(msg("checks.nonfinite", name=name, label=label, where=where, expected=fmt(exp[first])))
     wrong_nonfinite = ~exp_finite & ~((got == exp) | (np.isnan(got) & np.isnan(exp)))
     if wrong_nonfinite.any():
         first = np.unravel_index(int(np.argmax(wrong_nonfinite)), exp.shape) if exp.ndim else ()
-        fail(f"{name}{_at(first)} is {fmt(got[first])}, expected {fmt(exp[first])}")
+        fail(msg("checks.nonfinite_value", name=name, at=_at(first), got=fmt(got[first]), expected=fmt(exp[first])))
     both = got_finite & exp_finite
     if atol is None:
         scale = float(np.max(np.abs(exp[exp_finite]))) if exp_finite.any() else 1.0
@@ -176,13 +192,23 @@ def _check_values(
     if bad.any():
         worst = np.unravel_index(int(np.argmax(np.where(bad, diff, -1.0))), bad.shape) if bad.ndim else ()
         first = np.unravel_index(int(np.argmax(bad)), bad.shape) if bad.ndim else ()
-        rel = f", rel error {diff[worst] / abs(float(exp[worst])):.3g}" if exp[worst] != 0 else ""
-        first_note = "" if first == worst or not bad.ndim else f"; first bad index {fmt_index(first)}"
-        count = f" in {int(bad.sum())} of {bad.size} entries" if bad.ndim else ""
+        rel = msg("checks.rel_error", rel=diff[worst] / abs(float(exp[worst]))) if exp[worst] != 0 else ""
+        first_note = "" if first == worst or not bad.ndim else msg("checks.first_bad", index=fmt_index(first))
+        count = msg("checks.wrong_count", count=int(bad.sum()), size=bad.size) if bad.ndim else ""
         fail(
-            f"{name} is wrong{count}: max abs error {diff[worst]:.3g}{_at(worst)} "
-            f"(got {fmt(got[worst])}, expected {fmt(exp[worst])}{rel}){first_note}; "
-            f"tolerance rtol={rtol:g}, atol={atol:.2g}"
+            msg(
+                "checks.wrong_values",
+                name=name,
+                count=count,
+                error=diff[worst],
+                at=_at(worst),
+                got=fmt(got[worst]),
+                expected=fmt(exp[worst]),
+                rel=rel,
+                first=first_note,
+                rtol=rtol,
+                atol=atol,
+            )
         )
     return got
 
@@ -205,20 +231,20 @@ def scalar(
 def as_scalar(got: Any, name: str = "result") -> float:
     """The float in ``got`` (a Python number or a 0-d array); a clear failure for anything else."""
     if got is None:
-        fail(f"{name} is None (is a `return` statement missing?)")
+        fail(msg("checks.is_none", name=name))
     if isinstance(got, bool):
-        fail(f"{name} is a bool; expected a number")
+        fail(msg("checks.scalar_is_bool", name=name))
     if isinstance(got, (int, float, np.integer, np.floating)):
         return float(got)
     if isinstance(got, np.ndarray):
         if got.shape != ():
-            fail(f"{name} has shape {got.shape}; expected a scalar (a float or a 0-d array)")
+            fail(msg("checks.scalar_shape", name=name, shape=got.shape))
         if got.dtype.kind not in "iuf":
-            fail(f"{name} has dtype {got.dtype}; expected a number")
+            fail(msg("checks.scalar_dtype", name=name, dtype=got.dtype))
         return float(got)
     if type(got).__module__ == "torch":
-        fail(f"{name} is a torch.Tensor; return a Python float (e.g. loss.item())")
-    fail(f"{name} has type {type(got).__name__}; expected a number")
+        fail(msg("checks.scalar_is_tensor", name=name))
+    fail(msg("checks.scalar_wrong_type", name=name, type=type(got).__name__))
     raise AssertionError  # unreachable, for type checkers
 
 
@@ -228,10 +254,10 @@ def integer(got: Any, expected: int, *, name: str = "result") -> int:
         got = int(got)
     if isinstance(got, bool) or not isinstance(got, int):
         if isinstance(got, float) and got.is_integer():
-            fail(f"{name} is the float {got!r}; return an int")
-        fail(f"{name} is {fmt(got) if got is not None else 'None'}; expected the int {expected}")
+            fail(msg("checks.int_is_float", name=name, value=repr(got)))
+        fail(msg("checks.int_wrong_type", name=name, value=_describe(got), expected=expected))
     if got != expected:
-        fail(f"{name} is {got}, expected {expected}")
+        fail(msg("checks.value_is", name=name, got=got, expected=expected))
     return got
 
 
@@ -240,21 +266,24 @@ def boolean(got: Any, expected: bool, *, name: str = "result") -> bool:
     if isinstance(got, np.bool_) or (isinstance(got, np.ndarray) and got.shape == () and got.dtype.kind == "b"):
         got = bool(got)
     if not isinstance(got, bool):
-        fail(f"{name} is {fmt(got) if got is not None else 'None'}; expected a bool")
+        fail(msg("checks.bool_wrong_type", name=name, value=_describe(got)))
     if got != expected:
-        fail(f"{name} is {got}, expected {expected}")
+        fail(msg("checks.value_is", name=name, got=got, expected=expected))
     return got
 
 
 def parts(got: Any, count: int, *, name: str = "result", labels: Sequence[str] | None = None) -> tuple:
     """Check that ``got`` is a tuple (or list) of ``count`` items and return it as a tuple."""
-    what = f"a tuple ({', '.join(labels)})" if labels else f"a tuple of {count} items"
+    if labels:
+        what = msg("checks.tuple_of_labels", labels=", ".join(labels))
+    else:
+        what = msg("checks.tuple_of_count", count=count)
     if got is None:
-        fail(f"{name} is None; expected {what}")
+        fail(msg("checks.parts_none", name=name, what=what))
     if not isinstance(got, (tuple, list)):
-        fail(f"{name} has type {type(got).__name__}; expected {what}")
+        fail(msg("checks.parts_type", name=name, type=type(got).__name__, what=what))
     if len(got) != count:
-        fail(f"{name} has {len(got)} items; expected {what}")
+        fail(msg("checks.parts_count", name=name, count=len(got), what=what))
     return tuple(got)
 
 
@@ -262,13 +291,13 @@ def mapping(got: Any, keys: Iterable[str], *, name: str = "result") -> dict:
     """Check that ``got`` is a dict with exactly ``keys`` and return it."""
     keys = list(keys)
     if not isinstance(got, dict):
-        fail(f"{name} has type {type(got).__name__ if got is not None else 'None'}; expected a dict")
+        fail(msg("checks.dict_type", name=name, type=type(got).__name__ if got is not None else "None"))
     missing = [k for k in keys if k not in got]
     extra = [k for k in got if k not in keys]
     if missing:
-        fail(f"{name} is missing the key(s) {', '.join(map(repr, missing))}")
+        fail(msg("checks.dict_missing", name=name, keys=", ".join(map(repr, missing))))
     if extra:
-        fail(f"{name} has unexpected key(s) {', '.join(map(repr, extra))}")
+        fail(msg("checks.dict_extra", name=name, keys=", ".join(map(repr, extra))))
     return got
 
 
@@ -290,12 +319,12 @@ def tensor(
     if problem:
         fail(problem)
     if got.device != expected.device:
-        fail(f"{name} is on {got.device}, expected {expected.device} (keep results on the input's device)")
+        fail(msg("checks.device", name=name, got=got.device, expected=expected.device))
     if tuple(got.shape) != tuple(expected.shape):
-        fail(f"{name} has shape {tuple(got.shape)}, expected {tuple(expected.shape)}")
+        fail(msg("checks.shape", name=name, got=tuple(got.shape), expected=tuple(expected.shape)))
     want = dtype if dtype is not None else expected.dtype
     if got.dtype != want:
-        fail(f"{name} has dtype {got.dtype}, expected {want}")
+        fail(msg("checks.dtype", name=name, got=got.dtype, expected=want))
     _check_values(
         got.detach().cpu().double().numpy(), expected.detach().cpu().double().numpy(), name, rtol, atol, atol_scale
     )
@@ -335,7 +364,7 @@ def gradient(
     try:
         return array(got, expected, name=name, rtol=rtol, atol_scale=atol_scale)
     except CheckFailure as exc:
-        raise CheckFailure(f"numerical-gradient check failed for {name}: {exc}") from None
+        raise CheckFailure(msg("checks.gradient_failed", name=name, reason=exc)) from None
 
 
 # --- code rules ---------------------------------------------------------------------------------------
@@ -375,4 +404,4 @@ def not_using(source: str, function: str, names: Iterable[str], *, why: str = ""
     found = forbidden_names(source, function, names)
     if found:
         reason = f" ({why})" if why else ""
-        fail(f"{function} uses {', '.join(found)}, which this exercise forbids{reason}")
+        fail(msg("checks.forbidden", function=function, names=", ".join(found), reason=reason))
