@@ -24,6 +24,7 @@ import numpy as np
 
 from autograder import paths, registry, sandbox
 from autograder.checks import CheckFailure
+from autograder.i18n import language, msg
 from autograder.isolation import Limits, WorkerProcess
 from autograder.proxy import Student, StudentError
 from autograder.results import ExerciseResult, LectureResult, TestResult
@@ -43,6 +44,9 @@ class GradeOptions:
     exercises: list[str] | None = None  # grade only these exercises
     sandbox: str = "auto"  # auto | bwrap | process (see autograder.sandbox)
     in_process: bool = False  # benchmarks only: no isolation, not a trust boundary
+    quiz: bool = True  # grade the lecture's concept quiz too (when it has one and no -e selection excludes it)
+    quiz_sheet: Path | None = None  # the answer sheet; default: lectureNN_quiz.txt beside the submission
+    quiz_reference: bool = False  # answer the quiz with the key's own answers (grade --reference)
 
 
 class Context:
@@ -90,7 +94,7 @@ def load_reference(number: int) -> ModuleType:
         return sys.modules[name]
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
-        raise FileNotFoundError(f"no reference solution at {path}")
+        raise FileNotFoundError(msg("engine.no_reference", path=path))
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)
@@ -119,7 +123,8 @@ def grade(
     try:
         student = Student(worker)
         ctx = Context(lecture, student, options.device)
-        result = LectureResult(number, lecture.title, str(submission), options.hidden, options.device)
+        result = LectureResult(number, lecture.display_title, str(submission), options.hidden, options.device)
+        result.language = language()
         result.sandbox = "in-process (not isolated)" if options.in_process else worker.sandbox
         budget = options.limits.submission_timeout
         for exercise in selected:
@@ -137,7 +142,7 @@ def grade(
                         test.points,
                         test.hidden,
                         "failed",
-                        f"not run: the submission used up its time budget of {budget:g} s",
+                        msg("engine.budget_used_up", budget=budget),
                     )
                 else:
                     test_result = run_test(test, ctx)
@@ -145,14 +150,33 @@ def grade(
                 if progress:
                     progress("done", test, test_result)
             result.exercises.append(ex_result)
+        if _quiz_selected(number, options):
+            _grade_quiz(number, submission, options, result)
         if ctx._device is not None:
             result.device = ctx._device
         if worker.starts > 1:
-            result.notes.append(f"the worker was restarted {worker.starts - 1} time(s) after a hang or crash")
+            result.notes.append(msg("engine.worker_restarted", count=worker.starts - 1))
     finally:
         worker.stop()
     result.duration_s = time.perf_counter() - started
     return result
+
+
+def _quiz_selected(number: int, options: GradeOptions) -> bool:
+    from autograder.quiz.grading import QUIZ, available
+
+    return options.quiz and (not options.exercises or QUIZ in options.exercises) and available(number)
+
+
+def _grade_quiz(number: int, submission: Path, options: GradeOptions, result: LectureResult) -> None:
+    """The concept quiz: its answer sheet is data (never code), scored here in the grading process."""
+    from autograder.quiz.grading import grade_quiz
+    from autograder.quiz.sheet import sheet_path
+
+    sheet = options.quiz_sheet or sheet_path(number, beside=submission)
+    section, notes = grade_quiz(number, sheet, reference=options.quiz_reference)
+    result.exercises.append(section)
+    result.notes += notes
 
 
 def _make_worker(submission: Path, options: GradeOptions, preload: tuple[str, ...]) -> Any:
@@ -203,7 +227,7 @@ def run_test(test: Test, ctx: Context) -> TestResult:
     except Exception as exc:  # a bug in the kit's own test, not the student's fault
         result.status = "error"
         tb = traceback.format_exception(type(exc), exc, exc.__traceback__)
-        result.message = f"internal error in the grader's test (please report it): {exc!r}\n" + "".join(tb[-3:])
+        result.message = msg("engine.internal_error", error=repr(exc)) + "\n" + "".join(tb[-3:])
     else:
         result.status = "passed"
         result.score = test.points
@@ -212,5 +236,7 @@ def run_test(test: Test, ctx: Context) -> TestResult:
     result.duration_s = time.perf_counter() - start
     result.timings = list(ctx.timing.records)
     output = "\n".join(student.output)
-    result.output = output if len(output) <= OUTPUT_CHARS else output[:OUTPUT_CHARS] + "\n... (truncated)"
+    if len(output) > OUTPUT_CHARS:
+        output = output[:OUTPUT_CHARS] + "\n" + msg("engine.output_truncated")
+    result.output = output
     return result

@@ -1,5 +1,8 @@
 """Generate the student stubs (``assignments/``) from the reference solutions (``solutions/``).
 
+Quiz keys (``solutions/lectureNN_quiz.toml``) generate the blank answer sheets
+(``assignments/lectureNN_quiz.txt``) and their public self-check copies (``autograder/quizzes/``).
+
 ``solutions/lectureNN.py`` is the single source: docstrings, signatures and imports are shared, and the
 code between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` lines (nbgrader's markers) is replaced in the
 stub by ``raise NotImplementedError(...)``. A region at module level is dropped entirely.
@@ -73,14 +76,23 @@ def lectures_with_solutions() -> list[int]:
     return sorted(int(p.stem[len("lecture") :]) for p in paths.SOLUTIONS.glob("lecture[0-9][0-9].py"))
 
 
+def generated_files() -> dict[Path, str]:
+    """Every generated file and its text: the stubs, and per quiz key its answer sheet and public copy."""
+    from autograder.quiz.generate import files_for, lectures_with_quizzes
+
+    files = {paths.assignment_path(number): stub_for(number) for number in lectures_with_solutions()}
+    for number in lectures_with_quizzes():
+        files.update(files_for(number))
+    return files
+
+
 def out_of_date() -> list[Path]:
-    """Assignment files that differ from what their solution generates."""
-    stale = []
-    for number in lectures_with_solutions():
-        target = paths.assignment_path(number)
-        if not target.exists() or target.read_text(encoding="utf-8") != stub_for(number):
-            stale.append(target)
-    return stale
+    """Generated files that differ from what their source generates."""
+    return [
+        target
+        for target, text in generated_files().items()
+        if not target.exists() or target.read_text(encoding="utf-8") != text
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -90,9 +102,9 @@ def main(argv: list[str] | None = None) -> int:
         for path in stale:
             print(f"out of date: {path.relative_to(paths.ROOT)} (run python -m autograder.stubs)")
         return 1 if stale else 0
-    for number in lectures_with_solutions():
-        target = paths.assignment_path(number)
-        target.write_text(stub_for(number), encoding="utf-8")
+    for target, text in generated_files().items():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
         print(f"wrote {target.relative_to(paths.ROOT)}")
     return 0
 

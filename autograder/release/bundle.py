@@ -25,7 +25,7 @@ build-backend = "setuptools.build_meta"
 name = "dl-grading-kit-student"
 version = "{version}"
 description = "Deep learning course exercises with their public autograder tests"
-requires-python = ">=3.10"
+requires-python = ">=3.11"
 dependencies = [{dependencies}]
 
 [project.scripts]
@@ -36,6 +36,9 @@ py-modules = ["cli"]
 
 [tool.setuptools.packages.find]
 include = ["autograder*"]
+
+[tool.setuptools.package-data]
+autograder = ["catalogue/*.toml", "quizzes/*.json"]
 """
 
 README = """# Deep learning exercises: student release
@@ -45,7 +48,7 @@ Lectures: {lectures}.
 ## Two commands
 
 ```bash
-{install}        # once, in this folder (Python 3.10+; a virtual environment is a good idea)
+{install}        # once, in this folder (Python 3.11+; a virtual environment is a good idea)
 grade lecture{first}                        # grade assignments/lecture{first:02d}.py
 ```
 
@@ -80,7 +83,26 @@ def _copy_engine(target: Path) -> None:
         shutil.copyfile(path, destination)
     (target / "autograder" / "lectures").mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source / "lectures" / "__init__.py", target / "autograder" / "lectures" / "__init__.py")
+    (target / "autograder" / "catalogue").mkdir(parents=True, exist_ok=True)
+    for path in sorted((source / "catalogue").glob("*.toml")):
+        if not path.stem.startswith("lecture"):  # a lecture's own messages: see sources.public_catalogue
+            shutil.copyfile(path, target / "autograder" / "catalogue" / path.name)
     shutil.copyfile(paths.ROOT / "cli.py", target / "cli.py")
+
+
+def _copy_quiz(number: int, out: Path) -> None:
+    """The quiz's blank answer sheet and its public self-check copy (salted hashes; the key stays behind)."""
+    from autograder.quiz import selfcheck
+    from autograder.quiz.generate import files_for
+    from autograder.quiz.key import has_key
+
+    if not has_key(number):
+        return
+    for generated, text in files_for(number).items():
+        relative = generated.relative_to(paths.ROOT)
+        (out / relative).parent.mkdir(parents=True, exist_ok=True)
+        (out / relative).write_text(text, encoding="utf-8")
+    assert selfcheck.public_path(number).relative_to(paths.ROOT).parts[0] == "autograder"
 
 
 def _project_metadata() -> tuple[str, str]:
@@ -107,6 +129,8 @@ def build(numbers: list[int] | None, out: Path) -> tuple[Path, Path]:
             sources.public_lecture_source(number), encoding="utf-8"
         )
         (out / "assignments" / f"{name}.py").write_text(stubs.stub_for(number), encoding="utf-8")
+        (out / "autograder" / "catalogue" / f"{name}.toml").write_text(sources.public_catalogue(number), "utf-8")
+        _copy_quiz(number, out)
         titles.append(f"{number} ({registry.load(number).title})")
     version, dependencies = _project_metadata()
     (out / "pyproject.toml").write_text(PYPROJECT.format(version=version, dependencies=dependencies), "utf-8")

@@ -1,4 +1,4 @@
-"""The leak scan: no reference solution code, hidden test or answer key in a release.
+"""The leak scan: no reference solution code, hidden test or quiz answer key in a release.
 
 Every file is read. It must not contain a solution or hidden-test marker, the name of a hidden test
 (one that no public test shares), a reference solution region line for line, or (for Python files) a
@@ -58,8 +58,14 @@ def scan(folder: Path, numbers: list[int], allow_markers: tuple[str, ...] = ()) 
     return leaks
 
 
+QUIZ_KEY = re.compile(r"^\[\[question\]\]\s*$", re.MULTILINE)  # a key file, not a mention in indented prose
+QUIZ_ANSWER = re.compile(r"^answer\s*=", re.MULTILINE)
+
+
 def _scan_text(relative, text, name_pattern, regions, allow_markers) -> list[Leak]:
     found = []
+    if QUIZ_KEY.search(text) and QUIZ_ANSWER.search(text):
+        found.append(Leak(relative, "a quiz answer key"))
     for marker in sorted({m.group(0).strip() for m in MARKER.finditer(text)}):
         if marker not in allow_markers:
             found.append(Leak(relative, f"the marker {marker!r}"))
