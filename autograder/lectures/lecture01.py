@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder import checks
+from autograder.i18n import msg
 from autograder.spec import Lecture
 
 lecture = Lecture(1, "AI, ML and DL")
@@ -18,10 +19,7 @@ lecture = Lecture(1, "AI, ML and DL")
 
 # --- fit_linear -----------------------------------------------------------------------------------------
 
-fit_linear = lecture.exercise(
-    "fit_linear",
-    hint="Centre X and y, solve with np.linalg.lstsq (minimum norm), then b = mean(y) - mean(X) @ w.",
-)
+fit_linear = lecture.exercise("fit_linear")
 
 
 def _lstsq_fit(X, y):
@@ -62,7 +60,7 @@ def minimum_norm_for_duplicated_column(student, rng):
     x = rng.normal(size=(25, 1))
     X = np.hstack([x, x, rng.normal(size=(25, 1))])  # columns 0 and 1 are equal: infinitely many fits
     y = 3.0 * x[:, 0] - X[:, 2] + 1.0 + 0.05 * rng.normal(size=25)
-    _check_fit(student, X, y, what=" (columns 0 and 1 of X are equal; the minimum-norm w splits the weight)")
+    _check_fit(student, X, y, what=msg("lecture01.fit_linear.equal_columns"))
 
 
 ### BEGIN HIDDEN TESTS
@@ -71,16 +69,16 @@ def minimum_norm_for_dependent_and_zero_columns(student, rng):
     a, c = rng.normal(size=(30, 1)), rng.normal(size=(30, 1))
     X = np.hstack([a, 2 * a - c, c, np.zeros((30, 1))])  # column 1 = 2 col0 - col2, column 3 is zero
     y = rng.normal(size=30)
-    _check_fit(student, X, y, what=" (rank-deficient X: a dependent column and a zero column)")
+    _check_fit(student, X, y, what=msg("lecture01.fit_linear.rank_deficient"))
 
 
 @fit_linear.test(points=1, hidden=True)
 def data_far_from_the_origin_and_large(student, rng):
     X = rng.normal(size=(40, 3)) + np.array([1000.0, -500.0, 200.0])
     y = X @ np.array([0.5, -2.0, 1.0]) + 3.0 + rng.normal(size=40)
-    _check_fit(student, X, y, rtol=1e-5, what=" (X far from the origin)")
+    _check_fit(student, X, y, rtol=1e-5, what=msg("lecture01.fit_linear.far_from_origin"))
     X = rng.normal(size=(12, 2)) * 1000.0
-    _check_fit(student, X, rng.normal(size=12) * 1000.0, what=" (entries of size 1000)")
+    _check_fit(student, X, rng.normal(size=12) * 1000.0, what=msg("lecture01.fit_linear.large_entries"))
 
 
 ### END HIDDEN TESTS
@@ -88,7 +86,7 @@ def data_far_from_the_origin_and_large(student, rng):
 
 # --- predict_linear ---------------------------------------------------------------------------------------
 
-predict_linear = lecture.exercise("predict_linear", hint="X @ w + b, shape (N,).")
+predict_linear = lecture.exercise("predict_linear")
 
 
 def _predict_oracle(X, w, b):
@@ -115,9 +113,7 @@ def large_values_and_zero_bias(student, rng):
 
 # --- mean_squared_error -----------------------------------------------------------------------------------------
 
-mean_squared_error = lecture.exercise(
-    "mean_squared_error", hint="np.mean((y_hat - y)**2): no 1/2 factor, no square root."
-)
+mean_squared_error = lecture.exercise("mean_squared_error")
 
 
 def _mse_oracle(y_hat, y):
