@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from autograder import sandbox
+from autograder.i18n import msg
 from autograder.sandbox import PidsCgroup
 from autograder.worker import wire
 
@@ -124,7 +125,7 @@ class WorkerProcess:
             self.start()
         if self.ready is None:
             try:
-                reply = self._read(self.limits.import_timeout, during="importing the submission")
+                reply = self._read(self.limits.import_timeout, during=msg("engine.during.importing"))
             except WorkerFailure as exc:
                 self.ready = {"op": "ready", "functions": {}, "import_error": {"worker": str(exc)}}
             else:
@@ -171,14 +172,15 @@ class WorkerProcess:
         message: dict,
         timeout: float | None = None,
         callbacks: dict[int, Callable[..., Any]] | None = None,
-        during: str = "running the function",
+        during: str | None = None,
     ) -> Reply:
         """Send one request and wait (with a deadline) for its reply, serving callbacks meanwhile."""
         if not self.alive():
             self.start()
         ready = self.wait_ready()
         if ready.get("import_error"):
-            raise WorkerFailure("the submission could not be imported")
+            raise WorkerFailure(msg("engine.not_imported"))
+        during = during or msg("engine.during.function")
         timeout = self.limits.call_timeout if timeout is None else timeout
         deadline = time.monotonic() + timeout
         start = time.perf_counter()
@@ -209,31 +211,31 @@ class WorkerProcess:
             while data:
                 _, writable, _ = select.select([], [self._wfd], [], 5.0)
                 if not writable:
-                    raise WorkerFailure("the worker stopped reading its input")
+                    raise WorkerFailure(msg("engine.stopped_reading"))
                 data = data[os.write(self._wfd, data[: 1 << 16]) :]
         except (BrokenPipeError, OSError) as exc:
             if isinstance(exc, WorkerFailure):
                 raise
-            raise WorkerFailure(self._death_reason("receiving the inputs")) from None
+            raise WorkerFailure(self._death_reason(msg("engine.during.receiving"))) from None
 
     def _read(self, seconds: float, during: str, timeout: float | None = None) -> Reply:
         deadline = time.monotonic() + seconds
         header_len = struct.unpack("!Q", self._read_exact(8, deadline, during, timeout or seconds))[0]
         if header_len > wire.MAX_HEADER_BYTES:
-            raise WorkerFailure("the worker sent a malformed reply")
+            raise WorkerFailure(msg("engine.malformed_reply"))
         header = self._read_exact(header_len, deadline, during, timeout or seconds)
         try:
             sizes = json.loads(header).get("buffers", [])
             total = sum(int(s) for s in sizes)
         except (ValueError, TypeError, AttributeError):
-            raise WorkerFailure("the worker sent a malformed reply") from None
+            raise WorkerFailure(msg("engine.malformed_reply")) from None
         if total > self.limits.max_result_bytes:
-            raise WorkerFailure(f"the result is larger than {self.limits.max_result_bytes // 2**20} MiB")
+            raise WorkerFailure(msg("engine.result_too_large", mib=self.limits.max_result_bytes // 2**20))
         payload = self._read_exact(total, deadline, during, timeout or seconds)
         try:
             body = wire.decode_message(header, payload)
         except wire.WireError as exc:
-            raise WorkerFailure(f"the worker sent a value that was refused: {exc}") from None
+            raise WorkerFailure(msg("engine.value_refused", error=exc)) from None
         output = body.pop("output", None)
         text, total_chars = "", 0
         if type(output) is dict:
@@ -247,7 +249,7 @@ class WorkerProcess:
             left = deadline - time.monotonic()
             readable = select.select([self._rfd], [], [], max(0.0, left))[0] if left > 0 else []
             if not readable:
-                raise WorkerFailure(f"timed out after {timeout:g} s while {during}")
+                raise WorkerFailure(msg("engine.timed_out", timeout=timeout, during=during))
             chunk = os.read(self._rfd, min(remaining, 1 << 20))
             if not chunk:
                 raise WorkerFailure(self._death_reason(during))
@@ -263,18 +265,19 @@ class WorkerProcess:
             except subprocess.TimeoutExpired:
                 code = None
         if code is None:
-            return f"the worker closed its channel while {during}"
+            return msg("engine.channel_closed", during=during)
         if self.sandbox == "bwrap" and code > 128:  # bwrap reports a child killed by signal N as 128 + N
             code = -(code - 128)
         if code < 0:
             name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else str(-code)
-            hint = {
-                int(signal.SIGKILL): " (out of memory?)",
-                int(signal.SIGXCPU): " (the CPU time limit was used up)",
-                int(signal.SIGXFSZ): " (the file size limit was exceeded)",
-            }.get(-code, "")
-            return f"worker died: signal {-code} ({name}){hint} while {during}"
-        return f"worker exited with status {code} while {during} (did the code call os._exit or sys.exit?)"
+            hint_key = {
+                int(signal.SIGKILL): "engine.signal_hint.out_of_memory",
+                int(signal.SIGXCPU): "engine.signal_hint.cpu_time",
+                int(signal.SIGXFSZ): "engine.signal_hint.file_size",
+            }.get(-code)
+            hint = msg(hint_key) if hint_key else ""
+            return msg("engine.worker_died", signal=-code, signal_name=name, hint=hint, during=during)
+        return msg("engine.worker_exited", code=code, during=during)
 
 
 def _enter_limits(limits: Limits, cgroup: PidsCgroup | None) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from autograder import paths
+from autograder.i18n import msg
 
 CHECK_CALL = "_kit.check("
 
@@ -31,7 +32,7 @@ class Checker:
         """The module the notebook's cells make so far (magics commented out, test and setup cells left out)."""
         history = self.namespace.get("In")
         if not isinstance(history, list):
-            raise RuntimeError("run this notebook in Jupyter/IPython (the checks read the cells you ran)")
+            raise RuntimeError(msg("engine.notebook.not_ipython"))
         cells = [cell for cell in history if cell and CHECK_CALL not in cell and "Checker(" not in cell]
         lines = []
         for cell in cells:
@@ -59,6 +60,6 @@ class Checker:
             if found.exercise == exercise and found.name == test:
                 if not found.passed:
                     raise AssertionError(found.message or found.status)
-                print(f"{exercise}: passed ({found.score:g} point(s))")
+                print(msg("engine.notebook.passed", exercise=exercise, score=found.score))
                 return
-        raise AssertionError(f"the kit has no test {test!r} of {exercise!r} (is the course's kit installed?)")
+        raise AssertionError(msg("engine.notebook.unknown_test", test=test, exercise=exercise))

@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from autograder.i18n import msg
+
 _MAGIC = re.compile(r"^(\s*)([%!].*)$")
 
 
@@ -27,10 +29,10 @@ def code_cells(text: str) -> list[str]:
     try:
         notebook = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise NotebookError(f"not a Jupyter notebook (invalid JSON: {exc.msg} at line {exc.lineno})") from None
+        raise NotebookError(msg("engine.notebook.invalid_json", error=exc.msg, line=exc.lineno)) from None
     cells = notebook.get("cells") if isinstance(notebook, dict) else None
     if not isinstance(cells, list):
-        raise NotebookError("not a Jupyter notebook (nbformat 4 with a `cells` list is expected)")
+        raise NotebookError(msg("engine.notebook.no_cells"))
     sources = []
     for cell in cells:
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":

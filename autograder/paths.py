@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from autograder.i18n import msg
+
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = ROOT / "assignments"
 SOLUTIONS = ROOT / "solutions"
@@ -36,6 +38,8 @@ def find_submission(number: int, given: Path | None) -> Path:
         path = given / f"{module_name(number)}.py" if given.is_dir() else given
     if not path.is_file():
         if given is not None and given.is_dir():
-            raise FileNotFoundError(f"{given} has no {module_name(number)}.py")
-        raise FileNotFoundError(f"no submission at {path}")
+            raise FileNotFoundError(
+                msg("engine.folder_without_module", folder=given, filename=f"{module_name(number)}.py")
+            )
+        raise FileNotFoundError(msg("engine.no_submission", path=path))
     return path.resolve()

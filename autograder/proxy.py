@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from autograder.i18n import msg
 from autograder.isolation import Reply, WorkerFailure, WorkerProcess
 from autograder.worker import wire
 
@@ -100,7 +101,7 @@ class Student:
                 reply = self._send(message, name, timeout=limit * (warm + timed), callbacks=callbacks)
                 reported = reply.body.get("value")
                 if not isinstance(reported, list) or len(reported) != timed:
-                    raise StudentError(f"timing {name} failed: malformed timing reply", kind="worker")
+                    raise StudentError(msg("engine.timing_malformed", name=name), kind="worker")
                 if rounds == 1:  # the grader's clock around the timed calls only (warm-up sent separately)
                     seconds = [reply.seconds / repeat] * repeat
         finally:
@@ -134,7 +135,7 @@ class Student:
         functions = self.functions()
         if name not in functions:
             raise StudentError(
-                f"{self._worker.submission.name} has no function `{name}` (check its name and indentation)",
+                msg("engine.missing_function", filename=self._worker.submission.name, name=name),
                 kind="missing",
             )
         signature = functions[name]
@@ -147,12 +148,14 @@ class Student:
                 parameters.bind(*args, **kwargs)
             except TypeError as exc:
                 raise StudentError(
-                    f"`{name}{signature}` cannot be called as the curriculum specifies ({exc})",
+                    msg("engine.bad_signature", name=name, signature=signature, error=exc),
                     kind="signature",
                 ) from None
 
     def _keep(self, value: Any, callbacks: dict[int, Callable[..., Any]]) -> Any:
-        reply = self._send({"op": "keep", "value": self._with_callbacks(value, callbacks)}, "uploading inputs")
+        reply = self._send(
+            {"op": "keep", "value": self._with_callbacks(value, callbacks)}, msg("engine.uploading_inputs")
+        )
         return reply.body.get("value")
 
     def _drop(self, handles: list[wire.Handle]) -> None:
@@ -177,7 +180,7 @@ class Student:
         body = reply.body
         if body.get("forbidden_hits"):
             raise StudentError(
-                f"{name} called {', '.join(sorted(set(body['forbidden_hits'])))}, which this exercise forbids",
+                msg("engine.forbidden_call", name=name, names=", ".join(sorted(set(body["forbidden_hits"])))),
                 kind="forbidden",
                 output=reply.output,
             )
@@ -185,7 +188,7 @@ class Student:
             described = [_describe_argument(w, name, self.functions().get(name)) for w in body["mutated"]]
             where = ", ".join(dict.fromkeys(described))
             raise StudentError(
-                f"{name} modified its input {where} in place; work on a copy (e.g. x = x.copy())",
+                msg("engine.mutated_input", name=name, where=where),
                 kind="mutation",
                 output=reply.output,
             )
@@ -200,17 +203,20 @@ class Student:
     ) -> Reply:
         try:
             reply = self._worker.request(
-                message, timeout=timeout or self._timeout, callbacks=callbacks, during=f"running {name}"
+                message,
+                timeout=timeout or self._timeout,
+                callbacks=callbacks,
+                during=msg("engine.during.running", name=name),
             )
         except WorkerFailure as exc:
             raise StudentError(str(exc), kind="worker") from None
         if reply.output:
             more = reply.output_total - len(reply.output)
-            self.output.append(reply.output + (f"\n... ({more} more characters not shown)" if more > 0 else ""))
+            self.output.append(reply.output + ("\n" + msg("engine.more_output", count=more) if more > 0 else ""))
         if reply.op == "error":
             raise _student_exception(reply.body.get("error") or {}, name, reply.output)
         if reply.op != "result":
-            raise StudentError(f"the worker sent an unexpected reply while running {name}", kind="worker")
+            raise StudentError(msg("engine.unexpected_reply", name=name), kind="worker")
         return reply
 
     def _with_callbacks(self, value: Any, callbacks: dict[int, Callable[..., Any]]) -> Any:
@@ -235,7 +241,7 @@ class Remote:
 
     def __init__(self, student: Student, handle: Any, made_by: str) -> None:
         if not isinstance(handle, wire.Handle):
-            raise StudentError(f"{made_by} returned nothing usable", kind="exception")
+            raise StudentError(msg("engine.returned_nothing_usable", made_by=made_by), kind="exception")
         self.student = student
         self.handle = handle
         self.made_by = made_by
@@ -245,7 +251,7 @@ class Remote:
 
     def method(self, method: str, *args: Any, **kwargs: Any) -> Any:
         """Call ``method`` of the kept object (``""`` calls the object itself) and return plain data."""
-        label = f"the object returned by {self.made_by}" + (f" (.{method})" if method else "")
+        label = msg("engine.returned_object", made_by=self.made_by, method=f" (.{method})" if method else "")
         target = {"handle": self.handle.ident, "method": method or None}
         return self.student._call(target, label, args, kwargs, keep=False)
 
@@ -305,20 +311,26 @@ def _student_exception(error: dict, name: str, output: str) -> StudentError:
     message = str(error.get("message", ""))
     frames = error.get("frames") or []
     if kind == "NotImplementedError":
-        return StudentError("not implemented yet", kind="not_implemented", output=output)
+        return StudentError(msg("engine.not_implemented"), kind="not_implemented", output=output)
     if kind == "WireError":
         return StudentError(f"{name} {message}", kind="type", output=output)
     if kind == "MemoryError":
-        return StudentError(f"{name} exceeded the memory limit", kind="memory", output=output)
+        return StudentError(msg("engine.memory_exceeded", name=name), kind="memory", output=output)
     if kind == "RecursionError":
-        return StudentError(f"{name} recursed too deeply (RecursionError)", kind="exception", output=output)
+        return StudentError(msg("engine.recursion", name=name), kind="exception", output=output)
     if kind == "ForbiddenCall":
         return StudentError(f"{name}: {message}", kind="forbidden", output=output)
     where = ""
     if frames:
-        lines = [f"  line {f.get('line')}, in {f.get('function')}: {f.get('code')}" for f in frames[-4:]]
+        lines = [
+            msg("engine.traceback_line", line=f.get("line"), function=f.get("function"), code=f.get("code"))
+            for f in frames[-4:]
+        ]
         where = "\n" + "\n".join(lines)
-    text = f"{name} raised {kind}: {message}" if message else f"{name} raised {kind}"
+    if message:
+        text = msg("engine.raised", name=name, kind=kind, message=message)
+    else:
+        text = msg("engine.raised_bare", name=name, kind=kind)
     return StudentError(text + where, kind="exception", output=output)
 
 
@@ -327,14 +339,17 @@ def describe_import_error(error: Any, filename: str) -> str | None:
     if not error:
         return None
     if "worker" in error:
-        return f"could not import {filename}: {error['worker']}"
+        return msg("engine.import.could_not", filename=filename, reason=error["worker"])
     kind = error.get("type", "Exception")
     if kind in ("SyntaxError", "IndentationError", "TabError"):
         text = error.get("text") or ""
         caret = " " * max(0, (error.get("offset") or 1) - 1) + "^"
-        return f"{filename} has a {kind} on line {error.get('line')}: {error.get('message')}\n    {text}\n    {caret}"
+        heading = msg(
+            "engine.import.syntax", filename=filename, kind=kind, line=error.get("line"), message=error.get("message")
+        )
+        return f"{heading}\n    {text}\n    {caret}"
     if kind == "SystemExit":
-        return f"{filename} called sys.exit() while being imported ({error.get('message')})"
+        return msg("engine.import.sys_exit", filename=filename, message=error.get("message"))
     frames = error.get("frames") or []
-    where = f" (line {frames[-1].get('line')}: {frames[-1].get('code')})" if frames else ""
-    return f"importing {filename} raised {kind}: {error.get('message')}{where}"
+    where = msg("engine.import.where", line=frames[-1].get("line"), code=frames[-1].get("code")) if frames else ""
+    return msg("engine.import.raised", filename=filename, kind=kind, message=error.get("message"), where=where)

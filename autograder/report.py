@@ -13,11 +13,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from autograder.i18n import msg
 from autograder.results import ExerciseResult, LectureResult, TestResult
 from autograder.spec import Test
 
@@ -43,30 +45,38 @@ def _points(value: float) -> str:
 
 def _status(exercise: ExerciseResult) -> tuple[str, str]:
     if not exercise.tests:
-        return "no tests selected", "dim"
+        return msg("report.status.no_tests"), "dim"
     if exercise.not_implemented:
-        return "not implemented yet", "yellow"
+        return msg("report.status.not_implemented"), "yellow"
     failed = [t for t in exercise.tests if not t.passed]
     if not failed:
-        return "passed", "green"
-    return f"{len(failed)} of {len(exercise.tests)} tests failed", "red"
+        return msg("report.status.passed"), "green"
+    return msg("report.status.failed", failed=len(failed), total=len(exercise.tests)), "red"
+
+
+_MARKS = {"green": "report.mark.ok", "red": "report.mark.fail", "yellow": "report.mark.todo"}
+
+
+def _mark(style: str) -> str:
+    """The plain-text mark of a status (``ok``, ``FAIL``, ``todo``), padded to 4 terminal cells."""
+    mark = msg(_MARKS[style]) if style in _MARKS else ""
+    return mark + " " * max(0, 4 - cell_len(mark))
 
 
 def render(result: LectureResult, console: Console) -> None:
     """Print the full report."""
     plain = _plain(console)
-    mode = "public and hidden tests" if result.hidden_included else "public tests"
-    mode += f", sandbox: {result.sandbox}"
-    console.print(Text(f"Lecture {result.lecture} - {result.title}", style="bold"), end="")
-    console.print(f"  ({escape(_short(result.submission))}, {mode})")
+    tests = msg("report.tests_public_and_hidden" if result.hidden_included else "report.tests_public")
+    console.print(Text(msg("report.heading", number=result.lecture, title=result.title), style="bold"), end="")
+    details = msg("report.heading_details", submission=_short(result.submission), tests=tests, sandbox=result.sandbox)
+    console.print(Text(details))
     table = Table(box=box.ASCII if plain else box.SIMPLE_HEAVY, show_edge=not plain, pad_edge=False)
-    table.add_column("Exercise")
-    table.add_column("Points", justify="right")
-    table.add_column("Status")
+    table.add_column(msg("report.column.exercise"))
+    table.add_column(msg("report.column.points"), justify="right")
+    table.add_column(msg("report.column.status"))
     for exercise in result.exercises:
         status, style = _status(exercise)
-        mark = {"green": "ok", "red": "FAIL", "yellow": "todo"}.get(style, "")
-        label = f"{mark:4s} {status}" if plain else status
+        label = f"{_mark(style)} {status}" if plain else status
         tag = " [device]" if exercise.device else ""
         table.add_row(
             Text(f"{exercise.name}{tag}"),
@@ -77,12 +87,17 @@ def render(result: LectureResult, console: Console) -> None:
     _render_failures(result, console)
     _render_timings(result, console)
     for note in result.notes:
-        console.print(Text(f"note: {note}", style="dim"))
+        console.print(Text(msg("report.note", note=note), style="dim"))
     style = "bold green" if result.score == result.max_score else "bold"
     console.print(
         Text(
-            f"Total: {_points(result.score)}/{_points(result.max_score)} points "
-            f"({result.percent:.1f}%) in {result.duration_s:.1f} s",
+            msg(
+                "report.total",
+                score=_points(result.score),
+                max_score=_points(result.max_score),
+                percent=result.percent,
+                seconds=result.duration_s,
+            ),
             style=style,
         )
     )
@@ -93,29 +108,29 @@ def _render_failures(result: LectureResult, console: Console) -> None:
     shown = [(e, ts) for e, ts in shown if ts]
     if not shown:
         return
-    console.print(Text("Failures", style="bold underline"))
+    console.print(Text(msg("report.failures"), style="bold underline"))
     for exercise, tests in shown:
         for test in tests:
             _render_failure(exercise, test, console)
-        console.print(Text(f"    hint: {exercise.hint}", style="cyan"))
+        console.print(Text("    " + msg("report.hint", hint=exercise.hint), style="cyan"))
 
 
 def _render_failure(exercise: ExerciseResult, test: TestResult, console: Console) -> None:
-    hidden = " (hidden test)" if test.hidden else ""
+    hidden = msg("report.hidden_test") if test.hidden else ""
     console.print(Text(f"  {exercise.name} > {test.name}{hidden}", style="bold red"), end="")
     console.print(f"  0/{_points(test.max_score)}" if test.max_score else "")
-    lines = test.message.splitlines() or ["(no message)"]
+    lines = test.message.splitlines() or [msg("report.no_message")]
     for line in lines[:MESSAGE_LINES]:
         console.print(Text(f"    {line}"))
     if len(lines) > MESSAGE_LINES:
-        console.print(Text(f"    ... ({len(lines) - MESSAGE_LINES} more lines)", style="dim"))
+        console.print(Text("    " + msg("report.more_lines", count=len(lines) - MESSAGE_LINES), style="dim"))
     if test.output.strip():
         out = test.output.strip().splitlines()
-        console.print(Text("    your code printed:", style="dim"))
+        console.print(Text("    " + msg("report.your_output"), style="dim"))
         for line in out[:6]:
             console.print(Text(f"    | {line[:200]}", style="dim"))
         if len(out) > 6:
-            console.print(Text(f"    | ... ({len(out) - 6} more lines)", style="dim"))
+            console.print(Text("    | " + msg("report.more_lines", count=len(out) - 6), style="dim"))
 
 
 def _render_timings(result: LectureResult, console: Console) -> None:
@@ -123,13 +138,14 @@ def _render_timings(result: LectureResult, console: Console) -> None:
     if not timings:
         return
     table = Table(
-        title=Text(f"Timing of [device] tasks on {timings[0][1].device}"),
+        title=Text(msg("report.timing.title", device=timings[0][1].device)),
         box=box.ASCII if _plain(console) else box.SIMPLE,
         title_justify="left",
         pad_edge=False,
     )
-    for column in ("Task", "Yours", "Reference", "Ratio"):
-        table.add_column(column, justify="left" if column == "Task" else "right")
+    table.add_column(msg("report.timing.task"), justify="left")
+    for column in ("report.timing.yours", "report.timing.reference", "report.timing.ratio"):
+        table.add_column(msg(column), justify="right")
     for _, timing in timings:
         table.add_row(
             Text(timing.label),
@@ -138,16 +154,21 @@ def _render_timings(result: LectureResult, console: Console) -> None:
             f"{timing.ratio:.2f}x",
         )
     console.print(table)
-    console.print(Text("  (timings never cost points; ratio = your time / reference time)", style="dim"))
+    console.print(Text(msg("report.timing.footnote"), style="dim"))
 
 
 def summary_line(result: LectureResult) -> str:
     """One line for ``--quiet`` and logs."""
     tests = result.tests()
     failed = sum(not t.passed for t in tests)
-    return (
-        f"lecture{result.lecture:02d}: {_points(result.score)}/{_points(result.max_score)} points "
-        f"({result.percent:.1f}%), {len(tests) - failed} of {len(tests)} tests passed"
+    return msg(
+        "report.summary",
+        number=result.lecture,
+        score=_points(result.score),
+        max_score=_points(result.max_score),
+        percent=result.percent,
+        passed=len(tests) - failed,
+        total=len(tests),
     )
 
 
@@ -168,7 +189,7 @@ def progress_display(console: Console, total: int) -> Iterator:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     progress = Progress(
-        TextColumn("[bold]grading"),
+        TextColumn("[bold]" + escape(msg("report.progress"))),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("{task.description}"),

@@ -28,6 +28,8 @@ import sysconfig
 import uuid
 from pathlib import Path
 
+from autograder.i18n import msg
+
 MODES = ("auto", "bwrap", "process")
 SANDBOX_WORKER_DIR = "/grader/worker"
 SANDBOX_SUBMISSION_DIR = "/submission"
@@ -71,11 +73,11 @@ def bwrap_works() -> bool:
 def choose(mode: str) -> str:
     """The mode to use for ``mode`` (``auto`` resolves to ``bwrap`` when it works, else ``process``)."""
     if mode not in MODES:
-        raise ValueError(f"unknown sandbox {mode!r}; use {', '.join(MODES)}")
+        raise ValueError(msg("engine.unknown_sandbox", mode=mode, modes=", ".join(MODES)))
     if mode == "auto":
         return "bwrap" if bwrap_works() else "process"
     if mode == "bwrap" and not bwrap_works():
-        raise SandboxUnavailable("bubblewrap (bwrap) is not installed or cannot create namespaces here")
+        raise SandboxUnavailable(msg("engine.no_bwrap"))
     return mode
 
 

@@ -13,13 +13,14 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from autograder.i18n import msg
 from autograder.results import Timing
 
 
 def resolve_device(choice: str) -> str:
     """``auto`` -> ``cuda`` when torch sees a GPU, else ``cpu``; ``cuda`` without a GPU is an error."""
     if choice not in ("auto", "cpu", "cuda"):
-        raise ValueError(f"unknown device {choice!r}; use auto, cpu or cuda")
+        raise ValueError(msg("engine.unknown_device", device=choice))
     if choice == "cpu":
         return "cpu"
     import torch
@@ -27,7 +28,7 @@ def resolve_device(choice: str) -> str:
     if torch.cuda.is_available():
         return "cuda"
     if choice == "cuda":
-        raise ValueError("--device cuda was asked for, but torch sees no CUDA device")
+        raise ValueError(msg("engine.no_cuda"))
     return "cpu"
 
 
