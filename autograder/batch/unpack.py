@@ -101,7 +101,7 @@ def extract(archive: Path, into: Path) -> None:
             for info in members:
                 target = _safe_target(info.filename, into)
                 mode = info.external_attr >> 16
-                if info.is_dir() or (mode and not stat.S_ISREG(mode)):  # folders, symlinks, devices
+                if info.is_dir() or (stat.S_IFMT(mode) and not stat.S_ISREG(mode)):  # folders, links, devices
                     continue
                 target.parent.mkdir(parents=True, exist_ok=True)
                 with zf.open(info) as source, open(target, "wb") as sink:
