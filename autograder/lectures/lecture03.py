@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder import checks
+from autograder.i18n import msg
 from autograder.spec import Lecture
 
 lecture = Lecture(3, "Supervised learning")
@@ -19,7 +20,7 @@ lecture = Lecture(3, "Supervised learning")
 
 # --- linear decision and binary prediction -------------------------------------------------------------
 
-linear_decision = lecture.exercise("linear_decision", hint="g = X @ w + b, one score per sample, shape (N,).")
+linear_decision = lecture.exercise("linear_decision")
 
 
 def _scores(X, w, b):
@@ -43,9 +44,7 @@ def large_features(student, rng):
 ### END HIDDEN TESTS
 
 
-predict_binary = lecture.exercise(
-    "predict_binary", hint="1 where X @ w + b > 0, else 0 (a score of exactly 0 gives class 0)."
-)
+predict_binary = lecture.exercise("predict_binary")
 
 
 @predict_binary.test(points=1)
@@ -92,9 +91,7 @@ def single_sample_and_large_scores(student, rng):
 
 # --- zero_one_loss ------------------------------------------------------------------------------------------
 
-zero_one_loss = lecture.exercise(
-    "zero_one_loss", hint="Count the samples with y_pred != y_true and return an int (not a fraction)."
-)
+zero_one_loss = lecture.exercise("zero_one_loss")
 
 
 def _count(y_true, y_pred):
@@ -126,9 +123,7 @@ def multiclass_and_float_labels(student, rng):
 
 # --- one_vs_rest_predict --------------------------------------------------------------------------------------
 
-one_vs_rest_predict = lecture.exercise(
-    "one_vs_rest_predict", hint="scores = X @ W + b, shape (N, C); the label is the argmax over classes."
-)
+one_vs_rest_predict = lecture.exercise("one_vs_rest_predict")
 
 
 def _ovr_oracle(X, W, b):
@@ -174,10 +169,7 @@ def bias_matters_and_ties_go_low(student, rng):
 
 # --- fit_linear_regression --------------------------------------------------------------------------------------
 
-fit_linear_regression = lecture.exercise(
-    "fit_linear_regression",
-    hint="w = sum((x - mean x)(y - mean y)) / sum((x - mean x)**2), b = mean(y) - w mean(x).",
-)
+fit_linear_regression = lecture.exercise("fit_linear_regression")
 
 
 def _line_oracle(x, y):
@@ -232,9 +224,7 @@ def constant_input_gives_flat_line(student, rng):
 
 # --- polynomial features, fit, predict ----------------------------------------------------------------------------
 
-polynomial_features = lecture.exercise(
-    "polynomial_features", hint="Column k is x**k for k = 0 .. degree (increasing powers, ones first)."
-)
+polynomial_features = lecture.exercise("polynomial_features")
 
 
 @polynomial_features.test(points=1)
@@ -269,10 +259,7 @@ def degree_zero_zeros_and_large(student, rng):
 ### END HIDDEN TESTS
 
 
-fit_polynomial = lecture.exercise(
-    "fit_polynomial",
-    hint="Minimise ||Phi c - y||^2 + l2 ||c||^2 (constant term penalised too): (Phi^T Phi + l2 I) c = Phi^T y.",
-)
+fit_polynomial = lecture.exercise("fit_polynomial")
 
 
 def _ridge_oracle(x, y, degree, l2):
@@ -321,7 +308,7 @@ def penalty_includes_the_constant_and_shrinks(student, rng):
         rtol=1e-6,
         atol_scale=1e-8,
     )
-    checks.that(np.all(np.abs(big) < 1e-6), f"a huge penalty must shrink every coefficient to ~0, got {big}")
+    checks.that(np.all(np.abs(big) < 1e-6), msg("lecture03.fit_polynomial.not_shrunk", coefficients=big))
 
 
 @fit_polynomial.test(points=1, hidden=True)
@@ -335,9 +322,7 @@ def more_coefficients_than_distinct_points(student, rng):
 ### END HIDDEN TESTS
 
 
-predict_polynomial = lecture.exercise(
-    "predict_polynomial", hint="sum_k coeffs[k] * x**k; np.polyval wants the highest power first."
-)
+predict_polynomial = lecture.exercise("predict_polynomial")
 
 
 @predict_polynomial.test(points=1)
@@ -371,10 +356,7 @@ def constants_and_large_inputs(student, rng):
 
 # --- select_degree ------------------------------------------------------------------------------------------------
 
-select_degree = lecture.exercise(
-    "select_degree",
-    hint="Validation MSE per degree; errors within 1e-12 * mean(y_val**2) of the best tie; the lowest tied wins.",
-)
+select_degree = lecture.exercise("select_degree")
 
 
 def _validation_errors(x_train, y_train, x_val, y_val, degrees):
