@@ -74,7 +74,7 @@ def render(result: LectureResult, console: Console) -> None:
     table.add_column(msg("report.column.exercise"))
     table.add_column(msg("report.column.points"), justify="right")
     table.add_column(msg("report.column.status"))
-    for exercise in result.exercises:
+    for exercise in _code(result):
         status, style = _status(exercise)
         label = f"{_mark(style)} {status}" if plain else status
         tag = " [device]" if exercise.device else ""
@@ -86,6 +86,8 @@ def render(result: LectureResult, console: Console) -> None:
     console.print(table)
     _render_failures(result, console)
     _render_timings(result, console)
+    for quiz in (e for e in result.exercises if e.kind == "quiz"):
+        _render_quiz(quiz, console)
     for note in result.notes:
         console.print(Text(msg("report.note", note=note), style="dim"))
     style = "bold green" if result.score == result.max_score else "bold"
@@ -103,8 +105,36 @@ def render(result: LectureResult, console: Console) -> None:
     )
 
 
+def _code(result: LectureResult) -> list[ExerciseResult]:
+    """The exercises that are functions of the module (the quiz has a section of its own)."""
+    return [e for e in result.exercises if e.kind != "quiz"]
+
+
+def _render_quiz(quiz: ExerciseResult, console: Console) -> None:
+    """The concept quiz: one mark per question, then what is wrong with each answer that is not right."""
+    heading = msg("report.quiz_heading", score=_points(quiz.score), max_score=_points(quiz.max_score))
+    console.print(Text(heading, style="bold underline"))
+    marks = Text("  ")
+    for test in quiz.tests:
+        style = "green" if test.passed else "yellow" if test.status == "not_implemented" else "red"
+        marks.append(f"{test.name} {_mark(style).strip()}  ", style=style)
+    console.print(marks)
+    missing = [t.name for t in quiz.tests if t.status == "not_implemented"]
+    for test in quiz.tests:
+        if not test.passed and test.status != "not_implemented":
+            console.print(Text(f"  {test.message}"))
+    if missing:
+        reason = quiz.tests[[t.name for t in quiz.tests].index(missing[0])].message
+        if len(missing) == len(quiz.tests):
+            console.print(Text(f"  {reason}", style="yellow"))
+        else:
+            console.print(Text("  " + msg("report.quiz_not_answered", ids=", ".join(missing)), style="yellow"))
+    if not all(t.passed for t in quiz.tests):
+        console.print(Text("    " + msg("report.hint", hint=quiz.hint), style="cyan"))
+
+
 def _render_failures(result: LectureResult, console: Console) -> None:
-    shown = [(e, [t for t in e.tests if not t.passed]) for e in result.exercises if not e.not_implemented]
+    shown = [(e, [t for t in e.tests if not t.passed]) for e in _code(result) if not e.not_implemented]
     shown = [(e, ts) for e, ts in shown if ts]
     if not shown:
         return
