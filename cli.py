@@ -22,6 +22,8 @@ from typing import Annotated, Optional
 import typer
 
 from autograder import paths, registry
+from autograder.formats import FORMATS
+from autograder.i18n import msg
 
 app = typer.Typer(
     add_completion=False,
@@ -59,10 +61,29 @@ def _grade_command(number: int):
             Optional[list[str]],  # noqa: UP045
             typer.Option("--exercise", "-e", help="Grade only this exercise (repeatable)."),
         ] = None,
+        fmt: Annotated[
+            Optional[str],  # noqa: UP045
+            typer.Option("--format", help=msg("formats.cli.format_help", choices=", ".join(FORMATS))),
+        ] = None,
+        out: Annotated[
+            Optional[Path], typer.Option("--out", help=msg("formats.cli.out_help"))  # noqa: UP045
+        ] = None,
     ) -> None:
         raise typer.Exit(
             run_grade(
-                number, submission, reference, hidden, json_file, fail_under, quiet, device, timeout, exercise, sandbox
+                number,
+                submission,
+                reference,
+                hidden,
+                json_file,
+                fail_under,
+                quiet,
+                device,
+                timeout,
+                exercise,
+                sandbox,
+                fmt=fmt,
+                out=out,
             )
         )
 
@@ -82,11 +103,24 @@ def run_grade(
     timeout: float,
     exercises: list[str] | None,
     sandbox_mode: str = "auto",
+    fmt: str | None = None,
+    out: Path | None = None,
 ) -> int:
-    """Grade one lecture and report; returns the exit status."""
+    """Grade one lecture and report; returns the exit status.
+
+    ``fmt`` (``--format``) also writes the results in that format (``autograder.formats``) to ``out``, or
+    to stdout without ``--out``: the report then goes to stderr, so stdout holds the machine's text only.
+    With ``GITHUB_STEP_SUMMARY`` set, a Markdown summary is appended there whatever the format.
+    """
     from autograder.report import make_console
 
     err = make_console(sys.stderr)
+    if fmt is not None and fmt not in FORMATS:
+        err.print(msg("cli.error", error=msg("formats.cli.unknown_format", choices=", ".join(FORMATS), value=fmt)))
+        return 2
+    if out is not None and fmt is None:
+        err.print(msg("cli.error", error=msg("formats.cli.out_without_format")))
+        return 2
     if reference and submission is not None:
         err.print("error: --reference and --submission cannot be used together")
         return 2
@@ -117,7 +151,7 @@ def run_grade(
             err.print(f"error: lecture {number} has no exercise {', '.join(unknown)}; see `grade list`")
             return 2
 
-    from autograder import report, results, runner
+    from autograder import report, runner
     from autograder.isolation import Limits
 
     if device == "cuda":
@@ -131,7 +165,7 @@ def run_grade(
     options = runner.GradeOptions(
         hidden=hidden, device=device, limits=Limits(call_timeout=timeout), exercises=exercises, sandbox=sandbox_mode
     )
-    console = make_console()
+    console = make_console(sys.stderr if fmt is not None and out is None else None)
     total = sum(
         len([t for t in lecture.exercises[e].tests if hidden or not t.hidden]) for e in (exercises or lecture.exercises)
     )
@@ -148,17 +182,37 @@ def run_grade(
         with report.progress_display(console if not quiet else make_console(sys.stderr), total) as hook:
             result = runner.grade(number, graded, options, progress=hook)
         result.submission = str(path)
-    if json_file is not None:
-        results.write_json(result, json_file)
+    written = _write_outputs(result, json_file, fmt, out, err)
     if quiet:
         console.print(report.summary_line(result))
     else:
         report.render(result, console)
+    if not written:
+        return 2
     if fail_under is not None and result.percent < fail_under:
         if not quiet:
             console.print(f"Score {result.percent:.1f}% is below --fail-under {fail_under:g}%.")
         return 1
     return 0
+
+
+def _write_outputs(result, json_file: Path | None, fmt: str | None, out: Path | None, err) -> bool:
+    """``--json``, ``--format``/``--out`` and the ``$GITHUB_STEP_SUMMARY`` section; False when a write failed."""
+    from autograder import formats
+
+    wanted = ([("json", json_file)] if json_file is not None else []) + ([(fmt, out)] if fmt is not None else [])
+    for name, path in wanted:
+        try:
+            formats.write(result, name, path)
+        except OSError as exc:
+            reason = exc.strerror or exc
+            err.print(msg("cli.error", error=msg("formats.cli.write_failed", path=path or "stdout", reason=reason)))
+            return False
+    try:
+        formats.append_step_summary(result)
+    except OSError as exc:  # a summary that cannot be written never fails the grading run
+        err.print(msg("formats.cli.summary_failed", path=exc.filename, reason=exc.strerror or exc))
+    return True
 
 
 @app.command("list")

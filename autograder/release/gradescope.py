@@ -7,9 +7,7 @@ that grading process grades ``/autograder/submission`` (a ``lectureNN.py`` or ``
 hidden tests, the student's code running only in the worker, and writes ``/autograder/results/results.json``
 itself, once, atomically, after the worker has stopped. Hidden tests are ``after_published``.
 
-Schema (Gradescope's ``autograder_samples`` specs): top level ``score``, ``execution_time``, ``output``,
-``visibility``, ``stdout_visibility``, ``tests``; per test ``score``, ``max_score``, ``status``, ``name``,
-``output``, ``visibility``.
+The schema and the conversion are :mod:`autograder.formats.gradescope`'s (``grade --format gradescope``).
 """
 
 from __future__ import annotations
@@ -23,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from autograder import paths
+from autograder.formats.gradescope import VISIBILITIES, failure_results, to_results, validate  # noqa: F401
 from autograder.release import sources
 
 KIT_FILES = ("pyproject.toml", "cli.py", "README.md")
-VISIBILITIES = {"hidden", "after_due_date", "after_published", "visible"}
 
 SETUP_SH = """#!/usr/bin/env bash
 # Gradescope runs this once when it builds the autograder image (Ubuntu, as root, in /autograder/source).
@@ -73,7 +71,7 @@ def _build_one(number: int, out: Path) -> Path:
 
 
 def _kit_files(number: int) -> list[Path]:
-    """The engine, and of the lectures only this one's tests and reference (one zip per assignment)."""
+    """The engine and its message catalogue, and of the lectures only this one's tests, reference and quiz key."""
     module = paths.module_name(number)
     chosen = []
     for path in sorted((paths.ROOT / "autograder").rglob("*.py")):
@@ -82,7 +80,11 @@ def _kit_files(number: int) -> list[Path]:
         if path.parent == paths.LECTURE_TESTS and path.stem not in ("__init__", module):
             continue
         chosen.append(path)
-    return [*chosen, paths.reference_path(number)]
+    chosen += sorted((paths.ROOT / "autograder" / "catalogue").glob("*.toml"))  # every message, both languages
+    from autograder.quiz.key import key_path
+
+    key = [key_path(number)] if key_path(number).is_file() else []  # the quiz's answer key (hidden, like the reference)
+    return [*chosen, paths.reference_path(number), *key]
 
 
 def unpack(archive: Path, source: Path) -> None:
@@ -107,64 +109,6 @@ def find_submission(folder: Path, number: int) -> Path | None:
         if named:
             return named[0]
     return files[0] if len(files) == 1 else None
-
-
-def to_results(result: Any) -> dict[str, Any]:
-    """A :class:`autograder.results.LectureResult` in Gradescope's schema."""
-    tests = []
-    for exercise in result.exercises:
-        for test in exercise.tests:
-            output = "\n".join(part for part in (test.message, test.output and "output:\n" + test.output) if part)
-            for timing in test.timings:
-                output += f"\n{timing.label}: yours {timing.student_s:.4g} s, reference {timing.reference_s:.4g} s"
-            tests.append(
-                {
-                    "name": f"{exercise.name} > {test.name}" + (" (hidden)" if test.hidden else ""),
-                    "score": test.score,
-                    "max_score": test.max_score,
-                    "status": "passed" if test.passed else "failed",
-                    "output": output.strip() or "passed",
-                    "visibility": "after_published" if test.hidden else "visible",
-                }
-            )
-    notes = "; ".join(result.notes)
-    return {
-        "score": round(result.score, 6),
-        "execution_time": round(result.duration_s, 3),
-        "output": f"Lecture {result.lecture} - {result.title}: {result.score:g}/{result.max_score:g} points"
-        + (f" ({notes})" if notes else ""),
-        "visibility": "visible",
-        "stdout_visibility": "hidden",
-        "tests": tests,
-    }
-
-
-def failure_results(message: str) -> dict[str, Any]:
-    return {"score": 0.0, "execution_time": 0, "output": message, "visibility": "visible", "tests": []}
-
-
-def validate(data: dict[str, Any]) -> list[str]:
-    """Problems with ``data`` as a Gradescope ``results.json`` (empty when it conforms)."""
-    problems = []
-    if not isinstance(data.get("score"), (int, float)) and not data.get("tests"):
-        problems.append("neither a numeric score nor tests")
-    for key, kind in (("execution_time", (int, float)), ("output", str), ("tests", list)):
-        if key in data and not isinstance(data[key], kind):
-            problems.append(f"{key} is not {kind}")
-    if data.get("visibility", "visible") not in VISIBILITIES:
-        problems.append(f"visibility {data.get('visibility')!r}")
-    for i, test in enumerate(data.get("tests", [])):
-        for key, kind in (("score", (int, float)), ("max_score", (int, float)), ("name", str), ("output", str)):
-            if not isinstance(test.get(key), kind):
-                problems.append(f"tests[{i}].{key} missing or not {kind}")
-        if test.get("status") not in ("passed", "failed"):
-            problems.append(f"tests[{i}].status {test.get('status')!r}")
-        if test.get("visibility", "visible") not in VISIBILITIES:
-            problems.append(f"tests[{i}].visibility {test.get('visibility')!r}")
-        if isinstance(test.get("score"), (int, float)) and isinstance(test.get("max_score"), (int, float)):
-            if not 0 <= test["score"] <= test["max_score"]:
-                problems.append(f"tests[{i}].score outside [0, max_score]")
-    return problems
 
 
 def run(number: int, root: Path, device: str = "auto", timeout: float = 10.0) -> dict[str, Any]:
