@@ -16,6 +16,7 @@ import math
 import numpy as np
 
 from autograder import checks
+from autograder.i18n import msg
 from autograder.proxy import StudentError
 from autograder.spec import Lecture
 
@@ -24,9 +25,7 @@ lecture = Lecture(2, "Linear algebra, probability and information")
 
 # --- lp_norm ---------------------------------------------------------------------------------------------
 
-lp_norm = lecture.exercise(
-    "lp_norm", hint="(sum |x|**p) ** (1/p) over all entries (flatten first); p = inf is max |x|."
-)
+lp_norm = lecture.exercise("lp_norm")
 
 
 def _check_norm(student, x, p, what):
@@ -66,7 +65,7 @@ def large_small_and_zero(student, rng):
 
 # --- trace -----------------------------------------------------------------------------------------------
 
-trace = lecture.exercise("trace", hint="The sum of the diagonal entries A[i, i].")
+trace = lecture.exercise("trace")
 
 
 @trace.test(points=1)
@@ -84,8 +83,7 @@ def cyclic_identity_and_large_entries(student, rng):
     checks.scalar(
         student.trace(B @ A),
         t_ab,
-        name="trace(B @ A) (a (3, 3) matrix), which must equal your "
-        "trace(A @ B) (a (5, 5) matrix) as trace(AB) = trace(BA)",
+        name=msg("lecture02.trace.cyclic"),
         rtol=1e-9,
     )
     checks.scalar(t_ab, float(np.trace(A @ B)), name="trace(A @ B)", rtol=1e-9)
@@ -97,10 +95,7 @@ def cyclic_identity_and_large_entries(student, rng):
 
 # --- matrix_rank -------------------------------------------------------------------------------------------
 
-matrix_rank = lecture.exercise(
-    "matrix_rank",
-    hint="Eliminate with partial pivoting; a pivot is zero when |pivot| <= tol * max|A| (relative); no SVD.",
-)
+matrix_rank = lecture.exercise("matrix_rank")
 
 _FORBIDDEN_RANK = ["matrix_rank", "svd", "qr", "lstsq", "pinv", "eig", "eigh", "eigvals", "eigvalsh"]
 _TRIPWIRES = tuple(f"numpy.linalg.{name}" for name in _FORBIDDEN_RANK)
@@ -171,10 +166,10 @@ def _library_rank_uses(source):
 
 
 def _static_rank_rule(source):
-    why = "compute the rank by Gaussian elimination; SVD/QR/eigen routines do the work for you"
+    why = msg("lecture02.matrix_rank.why")
     checks.not_using(source, "matrix_rank", [n for n in _FORBIDDEN_RANK if n != "matrix_rank"], why=why)
     if _library_rank_uses(source):
-        checks.fail(f"matrix_rank uses numpy's matrix_rank, which this exercise forbids ({why})")
+        checks.fail(msg("lecture02.matrix_rank.uses_library_rank", why=why))
 
 
 ### BEGIN HIDDEN TESTS
@@ -204,9 +199,7 @@ def ill_conditioned_but_full_rank(student, source, rng):
 
 # --- is_linearly_independent ----------------------------------------------------------------------------------
 
-is_linearly_independent = lecture.exercise(
-    "is_linearly_independent", hint="The rows are independent exactly when the (k, d) matrix has rank k."
-)
+is_linearly_independent = lecture.exercise("is_linearly_independent")
 
 
 def _check_independent(student, V, what):
@@ -248,9 +241,7 @@ def single_zero_vector(student):
 
 # --- marginal and conditional --------------------------------------------------------------------------------
 
-marginal = lecture.exercise(
-    "marginal", hint="np.sum(joint, axis=axis): the given axis is summed out, so marginal(J, 1) is P(X)."
-)
+marginal = lecture.exercise("marginal")
 
 
 def _random_joint(rng, shape):
@@ -281,9 +272,7 @@ def three_axes_and_a_single_row(student, rng):
 ### END HIDDEN TESTS
 
 
-conditional = lecture.exercise(
-    "conditional", hint="Divide each row joint[x, :] by its sum P(X=x); rows with P(X=x) = 0 give zeros."
-)
+conditional = lecture.exercise("conditional")
 
 
 def _conditional_oracle(J):
@@ -327,9 +316,9 @@ def unnormalised_counts_and_single_column(student, rng):
 
 # --- expectation, variance, covariance ------------------------------------------------------------------------
 
-expectation = lecture.exercise("expectation", hint="sum over outcomes of P(x) * f(x).")
-variance = lecture.exercise("variance", hint="sum P(x) * (f(x) - E[f])**2 with the mean computed first (two passes).")
-covariance = lecture.exercise("covariance", hint="sum P(x) * (f(x) - E[f]) * (g(x) - E[g]).")
+expectation = lecture.exercise("expectation")
+variance = lecture.exercise("variance")
+covariance = lecture.exercise("covariance")
 
 _DIE = (np.arange(1.0, 7.0), np.full(6, 1.0 / 6.0))
 
@@ -418,9 +407,7 @@ def independent_and_offset(student, rng):
 
 # --- bayes_posterior ---------------------------------------------------------------------------------------------
 
-bayes_posterior = lecture.exercise(
-    "bayes_posterior", hint="prior * likelihood divided by its sum (the evidence); zero evidence gives zeros."
-)
+bayes_posterior = lecture.exercise("bayes_posterior")
 
 
 def _posterior_oracle(prior, likelihood):
@@ -491,9 +478,7 @@ def all_zero_and_tiny_likelihoods(student, rng):
 
 # --- gaussian_pdf ---------------------------------------------------------------------------------------------------
 
-gaussian_pdf = lecture.exercise(
-    "gaussian_pdf", hint="exp(-(x - mu)**2 / (2 sigma**2)) / (sigma * sqrt(2 pi)), elementwise."
-)
+gaussian_pdf = lecture.exercise("gaussian_pdf")
 
 
 def _pdf_oracle(x, mu, sigma):
@@ -545,7 +530,7 @@ def array_parameters_and_tails(student, rng):
 
 # --- information, entropy, cross-entropy, KL -------------------------------------------------------------------
 
-information = lecture.exercise("information", hint="-np.log(p); p = 0 gives inf.")
+information = lecture.exercise("information")
 
 
 def _information_oracle(p):
@@ -572,9 +557,9 @@ def any_shape(student, rng):
 ### END HIDDEN TESTS
 
 
-entropy = lecture.exercise("entropy", hint="-sum p log p over the entries with p > 0 (0 log 0 = 0).")
-cross_entropy = lecture.exercise("cross_entropy", hint="-sum p log q over p > 0; inf if q = 0 where p > 0.")
-kl_divergence = lecture.exercise("kl_divergence", hint="sum p (log p - log q) over p > 0; inf if q = 0 where p > 0.")
+entropy = lecture.exercise("entropy")
+cross_entropy = lecture.exercise("cross_entropy")
+kl_divergence = lecture.exercise("kl_divergence")
 
 
 def _entropy_oracle(p):
@@ -612,7 +597,7 @@ def _value_or_oracle(student, name, args, notes):
     except (StudentError, checks.CheckFailure):
         value = None
     if value is None or not math.isfinite(value) or abs(value - expected) > 1e-6 * abs(expected) + 1e-9:
-        notes.append(f"your {name} is off here, so the correct value {expected:.9g} stands in for it")
+        notes.append(msg("lecture02.identity.stand_in", name=name, expected=f"{expected:.9g}"))
         return expected
     return value
 
@@ -646,7 +631,7 @@ def _check_identity(student, mine, rng):
         checks.scalar(
             own,
             expected,
-            name=f"{mine} for {shape} arrays, which by H(P, Q) = H(P) + D_KL(P || Q) must equal {rule}{note},",
+            name=msg("lecture02.identity.check", mine=mine, shape=shape, rule=rule, notes=note),
         )
 
 
