@@ -319,3 +319,22 @@ def test_filled_sheet_round_trips_every_numeric_answer():
             if q.kind == "numeric":
                 line = next(line for line in text.splitlines() if line.startswith(f"{q.id} ="))
                 assert math.isclose(float(line.split("=")[1]), float(q.answer), rel_tol=1e-5, abs_tol=q.tolerance)
+
+
+def test_the_gradescope_bundle_carries_the_key_and_grades_the_sheet_beside_the_submission(tmp_path, quiz1):
+    import zipfile
+
+    from autograder.release import gradescope
+
+    (archive,) = gradescope.build([1], tmp_path / "zips")
+    names = set(zipfile.ZipFile(archive).namelist())
+    assert {"kit/solutions/lecture01_quiz.toml", "kit/autograder/catalogue/quiz.toml"} <= names
+    assert "kit/solutions/lecture04_quiz.toml" not in names
+    (tmp_path / "submission").mkdir()
+    shutil.copyfile(paths.reference_path(1), tmp_path / "submission" / "lecture01.py")
+    wrong = quiz1.questions[-1]
+    _sheet(tmp_path / "submission", _full_sheet(quiz1, **{wrong.id: _wrong(wrong)}))
+    data = gradescope.run(1, tmp_path)
+    quiz_tests = {t["name"]: t for t in data["tests"] if t["name"].startswith("quiz")}
+    assert len(quiz_tests) == len(quiz1.questions)
+    assert sum(t["score"] for t in quiz_tests.values()) == quiz1.max_points - wrong.points

@@ -227,7 +227,9 @@ def test_grade_release_command_builds_scans_and_rejects_unknown_lectures(tmp_pat
     ]
     assert sorted(p.name for p in (tmp_path / "out" / "student" / "assignments").iterdir()) == [
         "lecture01.py",
+        "lecture01_quiz.txt",
         "lecture03.py",
+        "lecture03_quiz.txt",
     ]
     bad = _grade("release", "lecture99", "--out", str(tmp_path / "bad"))
     assert bad.returncode == 2 and "lecture99" in bad.stdout + bad.stderr
