@@ -12,9 +12,10 @@ temporary folder on the worker, runs the same :func:`~autograder.batch.jobs.run_
 (a fresh sandboxed student worker per submission), and reports the original path, never the temporary one.
 
 - Tasks are impure (``pure=False``: grading the same file twice is two tasks) and never retried: a crash
-  is a result, not something to try again on another machine. A LocalCluster started here also sets the
-  scheduler's ``allowed-failures`` to 0, so a grading process that dies gives that student an ``error``
-  outcome at once (an external scheduler keeps its own setting).
+  is a result, not something to try again on another machine. A LocalCluster started here also sets
+  :data:`SCHEDULER_CONFIG` (``allowed-failures`` 0, ``worker-saturation`` 1.0), so a grading process that
+  dies gives that student, and only that student, an ``error`` outcome at once; an external scheduler keeps
+  its own settings (the README shows how to set them).
 - Outcomes are yielded as tasks finish (``as_completed``); at most :data:`WINDOW_PER_THREAD` tasks per
   worker thread are in flight, so a large class is not held in memory all at once.
 - Every worker must grade with the same kit as the coordinator: each task carries the coordinator's
@@ -51,6 +52,9 @@ from autograder.i18n import msg
 WINDOW_PER_THREAD = 4  # tasks in flight per worker thread (at least MIN_WINDOW in all)
 MIN_WINDOW = 16
 SCATTER_BYTES = 1 << 20  # payloads above this go to the cluster with scatter, not inside the task graph
+# A scheduler started here (and the one the README recommends): a task whose worker dies is not retried
+# (a crash is a result), and a worker holds only the task it runs, so a dying worker takes no other one along.
+SCHEDULER_CONFIG = {"distributed.scheduler.allowed-failures": 0, "distributed.scheduler.worker-saturation": 1.0}
 
 
 class ClusterError(RuntimeError):
@@ -124,26 +128,38 @@ def unpack_into(packed: Packed, folder: Path) -> Path:
     return target
 
 
-@functools.cache
 def kit_fingerprint() -> str:
-    """A hash of what decides a grade: the kit's version, its code and catalogue, the reference solutions."""
+    """A hash of what decides a grade: the kit's version, its code and catalogue, the reference solutions.
+
+    The coordinator computes it afresh for every run; a worker keeps the one from its first task
+    (:func:`worker_fingerprint`), close to the code it imported then.
+    """
     digest = hashlib.sha256(__version__.encode())
     package = Path(__file__).resolve().parent.parent
-    files = [*package.rglob("*.py"), *package.rglob("*.toml"), *paths.SOLUTIONS.glob("*.py")]
+    files = [
+        *package.rglob("*.py"),
+        *package.rglob("*.toml"),
+        *paths.SOLUTIONS.glob("*.py"),
+        *paths.SOLUTIONS.glob("*.toml"),
+    ]
     for file in sorted(f for f in files if "__pycache__" not in f.parts):
         relative = file.relative_to(paths.ROOT) if file.is_relative_to(paths.ROOT) else file.name
         digest.update(str(relative).encode() + b"\0" + file.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
+@functools.cache
+def worker_fingerprint() -> str:
+    return kit_fingerprint()
+
+
 def grade_packed(job: Job, packed: Packed, fingerprint: str) -> dict[str, Any]:
     """The Dask task: grade one packed submission on this worker; returns ``Outcome`` as a dict, never raises."""
     started = time.perf_counter()
     try:
-        if fingerprint != kit_fingerprint():
-            message = msg(
-                "cluster.kit_mismatch", host=socket.gethostname(), got=kit_fingerprint()[:12], expected=fingerprint[:12]
-            )
+        if fingerprint != worker_fingerprint():
+            mine = worker_fingerprint()[:12]
+            message = msg("cluster.kit_mismatch", host=socket.gethostname(), got=mine, expected=fingerprint[:12])
             return dataclasses.asdict(Outcome(job.student_id, "error", None, message, time.perf_counter() - started))
         with tempfile.TemporaryDirectory(prefix="grade-dask-") as folder:  # mode 0700
             local = unpack_into(packed, Path(folder))
@@ -169,12 +185,12 @@ class DaskExecutor:
         self._cluster: Any = None
         try:
             if scheduler is None:
-                with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+                with dask.config.set(SCHEDULER_CONFIG):
                     self._cluster = LocalCluster(
                         n_workers=max(1, workers),
                         threads_per_worker=1,
                         processes=True,
-                        dashboard_address=None,
+                        dashboard_address=":0",  # any free port (the dashboard needs bokeh)
                         silence_logs=logging.ERROR,
                     )
                 self.client = Client(self._cluster)
