@@ -25,6 +25,11 @@ def available(number: int) -> bool:
     return quiz_key.has_key(number) or selfcheck.has_public(number)
 
 
+def load_quiz(number: int) -> Quiz | None:
+    """Lecture ``number``'s quiz (from its key, else its public copy), or None when it has none."""
+    return _load(number)[0] if available(number) else None
+
+
 def _load(number: int) -> tuple[Quiz, Callable[[Question, str | bool | float], bool], bool]:
     if quiz_key.has_key(number):
         quiz = quiz_key.load_key(number)
