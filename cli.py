@@ -306,6 +306,51 @@ def verify_command(
 
     raise typer.Exit(verify.main(_lecture_numbers(lectures), mutants, per_mutant, json_file, min_kill_rate))
 
+@app.command("batch", hidden=_STUDENT_RELEASE, help=msg("batch.cli.command"))
+def batch_command(
+    submissions: Annotated[Path, typer.Argument(help=msg("batch.cli.submissions"), show_default=False)],
+    lecture: Annotated[str, typer.Option("--lecture", "-l", help=msg("batch.cli.lecture"), show_default=False)],
+    out: Annotated[Path, typer.Option(help=msg("batch.cli.out"))] = Path("results"),
+    workers: Annotated[
+        Optional[int], typer.Option(help=msg("batch.cli.workers"), show_default=False)  # noqa: UP045
+    ] = None,
+    force: Annotated[bool, typer.Option(help=msg("batch.cli.force"))] = False,
+    hidden: Annotated[bool, typer.Option(help=msg("batch.cli.hidden"))] = True,
+    timeout: Annotated[float, typer.Option(help=msg("batch.cli.timeout"))] = 10.0,
+    device: Annotated[str, typer.Option(help=msg("batch.cli.device"))] = "cpu",
+    sandbox: Annotated[str, typer.Option(help=msg("batch.cli.sandbox"))] = "auto",
+    exercise: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--exercise", "-e", help=msg("batch.cli.exercise")),
+    ] = None,
+    executor: Annotated[str, typer.Option(help=msg("batch.cli.executor"))] = "local",
+    scheduler: Annotated[
+        Optional[str], typer.Option(help=msg("batch.cli.scheduler"), show_default=False)  # noqa: UP045
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=msg("batch.cli.quiet"))] = False,
+) -> None:
+    _instructor_tools()
+    from autograder.batch import cli_commands
+
+    number = _lecture_numbers([lecture])[0]
+    raise typer.Exit(
+        cli_commands.batch(
+            submissions,
+            number,
+            out,
+            workers=workers,
+            force=force,
+            hidden=hidden,
+            timeout=timeout,
+            device=device,
+            sandbox_mode=sandbox,
+            exercises=exercise,
+            executor=executor,
+            scheduler=scheduler,
+            quiet=quiet,
+        )
+    )
+
 
 for _number in registry.available():
     app.command(f"lecture{_number}")(_grade_command(_number))
