@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder import checks
+from autograder.i18n import msg
 from autograder.oracles import lazy_torch as _torch
 from autograder.spec import Lecture
 
@@ -30,15 +31,15 @@ def _float_array(got, shape, name):
     ok = isinstance(got, np.ndarray) and got.shape == tuple(shape) and got.dtype.kind == "f" and got.itemsize >= 8
     if not ok:  # checks.array reports the type, shape or dtype problem (the values are never reached)
         checks.array(got, np.zeros(shape), name=name)
-    checks.that(np.all(np.isfinite(got)), f"{name} contains NaN or inf at {int((~np.isfinite(got)).sum())} entries")
+    checks.that(
+        np.all(np.isfinite(got)), msg("lecture05.shared.nonfinite", name=name, count=int((~np.isfinite(got)).sum()))
+    )
     return got
 
 
 # --- norm penalties ------------------------------------------------------------------------------------------
 
-l1_penalty = lecture.exercise(
-    "l1_penalty", hint="value = lam * sum(|w|) over all entries; grad = lam * sign(w) (0 where w == 0)."
-)
+l1_penalty = lecture.exercise("l1_penalty")
 
 
 def _penalty_oracle(kind, w, lam):
@@ -84,7 +85,7 @@ def l1_any_shape_large_weights_and_zero_lambda(student, rng):
 ### END HIDDEN TESTS
 
 
-l2_penalty = lecture.exercise("l2_penalty", hint="value = lam * sum(w**2) / 2; grad = lam * w.")
+l2_penalty = lecture.exercise("l2_penalty")
 
 
 @l2_penalty.test(points=1)
@@ -112,11 +113,7 @@ def l2_any_shape_large_weights_and_zero_lambda(student, rng):
 
 # --- early stopping ----------------------------------------------------------------------------------------
 
-early_stopping = lecture.exercise(
-    "early_stopping",
-    hint="Improve only on a strictly lower loss; stop after max(patience, 1) non-improving epochs in a row; "
-    "return the 0-based index of the best loss.",
-)
+early_stopping = lecture.exercise("early_stopping")
 
 
 def _early_stopping_oracle(losses, patience):
@@ -198,10 +195,7 @@ def never_stops_and_single_epoch(student, rng):
 
 # --- dropout -------------------------------------------------------------------------------------------
 
-dropout_forward = lecture.exercise(
-    "dropout_forward",
-    hint="mask = (rng.random(x.shape) >= p) as float64; out = x * mask / (1 - p); eval: x and ones.",
-)
+dropout_forward = lecture.exercise("dropout_forward")
 
 
 def _dropout_outputs(student, x, p, train, rng, note):
@@ -211,21 +205,20 @@ def _dropout_outputs(student, x, p, train, rng, note):
     mask = _float_array(mask, x.shape, f"mask ({note})")
     out = _float_array(out, x.shape, f"out ({note})")
     other = mask[(mask != 0) & (mask != 1)]
-    checks.that(other.size == 0, f"mask ({note}) must hold only 0.0 and 1.0; found other values such as {other[:3]}")
+    checks.that(other.size == 0, msg("lecture05.dropout_forward.mask_values", note=note, values=other[:3]))
     return out, mask
 
 
 def _check_train_dropout(student, x, p, rng, note, sigmas=6.0):
     out, mask = _dropout_outputs(student, x, p, True, rng, note)
     dropped = mask == 0
-    checks.that(np.all(out[dropped] == 0.0), f"out ({note}) must be exactly 0 where the mask is 0")
+    checks.that(np.all(out[dropped] == 0.0), msg("lecture05.dropout_forward.zero_where_dropped", note=note))
     if p < 1:
         checks.array(out, x * mask / (1 - p), name=f"out ({note}) vs x * mask / (1 - p)", rtol=1e-12)
     rate, bound = dropped.mean(), sigmas * np.sqrt(p * (1 - p) / x.size)
     checks.that(
         abs(rate - p) <= bound,
-        f"dropout_forward({note}) dropped {rate:.4f} of the entries; expected p = {p} "
-        f"(within {bound:.4f}, a {sigmas:g}-sigma binomial bound): is p the drop probability?",
+        msg("lecture05.dropout_forward.drop_rate", note=note, rate=rate, p=p, bound=bound, sigmas=sigmas),
     )
     return mask
 
@@ -279,31 +272,24 @@ def entries_independent_and_randomness_from_rng(student, rng):
     p = 0.4
     seed = int(rng.integers(2**32))
     mask = _check_train_dropout(student, x, p, np.random.default_rng(seed), "x of shape (400, 500), p=0.4")
-    for axis, what in [(1, "row"), (0, "column")]:
+    for axis, what in [(1, msg("lecture05.dropout_forward.row")), (0, msg("lecture05.dropout_forward.column"))]:
         rates = (mask == 0).mean(axis=axis)
         bound = 7 * np.sqrt(p * (1 - p) / x.shape[axis])
         worst = int(np.argmax(np.abs(rates - p)))
         checks.that(
             np.all(np.abs(rates - p) <= bound),
-            f"the drop rate of {what} {worst} is {rates[worst]:.3f}, far from p = {p}: every entry must "
-            "be dropped independently (one random number per entry)",
+            msg("lecture05.dropout_forward.not_independent", what=what, index=worst, rate=rates[worst], p=p),
         )
     _, again = _dropout_outputs(student, x, p, True, np.random.default_rng(seed), "the same seed again")
-    checks.that(
-        np.array_equal(mask, again),
-        "two calls with identically seeded rng gave different masks: "
-        "draw the random numbers from the rng argument only (no np.random.* global state)",
-    )
+    checks.that(np.array_equal(mask, again), msg("lecture05.dropout_forward.same_seed_differs"))
     _, other = _dropout_outputs(student, x, p, True, np.random.default_rng(seed + 1), "another seed")
-    checks.that(not np.array_equal(mask, other), "different rng seeds gave the same mask: use the rng argument")
+    checks.that(not np.array_equal(mask, other), msg("lecture05.dropout_forward.other_seed_same"))
 
 
 ### END HIDDEN TESTS
 
 
-dropout_backward = lecture.exercise(
-    "dropout_backward", hint="dx = dout * mask / (1 - p); for p = 1 the gradient is all zeros."
-)
+dropout_backward = lecture.exercise("dropout_backward")
 
 
 def _dropout_backward_oracle(dout, mask, p):
@@ -343,11 +329,7 @@ def other_rates_shapes_and_p_one(student, rng):
 
 # --- batch normalization -------------------------------------------------------------------------------
 
-batchnorm_forward = lecture.exercise(
-    "batchnorm_forward",
-    hint="Train: batch mean and biased variance per column, running = momentum * running + (1 - momentum) * "
-    "batch; eval: use the running statistics and return them unchanged.",
-)
+batchnorm_forward = lecture.exercise("batchnorm_forward")
 
 
 def _bn_case(rng, n, d, offset=0.0, scale=1.0):
@@ -431,11 +413,7 @@ def stable_with_a_large_offset(student, rng):
 ### END HIDDEN TESTS
 
 
-batchnorm_backward = lecture.exercise(
-    "batchnorm_backward",
-    hint="dbeta = sum(dout), dgamma = sum(dout * x_hat); dx = (dx_hat - mean(dx_hat) - x_hat * "
-    "mean(dx_hat * x_hat)) / sqrt(var + eps), means over the batch axis.",
-)
+batchnorm_backward = lecture.exercise("batchnorm_backward")
 
 
 def _bn_backward_oracle(dout, x, gamma, eps):
@@ -504,7 +482,7 @@ def wide_batches_zero_gamma_and_large_inputs(student, rng):
 
 # --- activation backward passes -------------------------------------------------------------------------
 
-relu_backward = lecture.exercise("relu_backward", hint="dz = dout where z > 0, else 0 (also 0 at z = 0).")
+relu_backward = lecture.exercise("relu_backward")
 
 
 def _activation_oracle(kind, dout, z):
@@ -536,9 +514,7 @@ def any_shape_and_large_values(student, rng):
 ### END HIDDEN TESTS
 
 
-sigmoid_backward = lecture.exercise(
-    "sigmoid_backward", hint="dz = dout * s * (1 - s) with s = sigmoid(z) computed stably (exp(-|z|))."
-)
+sigmoid_backward = lecture.exercise("sigmoid_backward")
 
 
 @sigmoid_backward.test(points=1)
@@ -629,9 +605,7 @@ def _grads(rng, steps, shape, scale=1.0):
     return [rng.normal(size=shape) * scale for _ in range(steps)]
 
 
-sgd_momentum = lecture.exercise(
-    "sgd_momentum", hint="v = momentum * v + dw; w = w - lr * v (torch.optim.SGD's momentum buffer)."
-)
+sgd_momentum = lecture.exercise("sgd_momentum")
 
 
 @sgd_momentum.test(points=1)
@@ -692,9 +666,7 @@ def zero_momentum_is_plain_sgd(student, rng):
 ### END HIDDEN TESTS
 
 
-adagrad = lecture.exercise(
-    "adagrad", hint="g2 = g2 + dw**2; w = w - lr * dw / (sqrt(g2) + eps): eps outside the square root."
-)
+adagrad = lecture.exercise("adagrad")
 
 
 @adagrad.test(points=1)
@@ -744,7 +716,7 @@ def resumes_from_a_given_sum(student, rng):
 ### END HIDDEN TESTS
 
 
-rmsprop = lecture.exercise("rmsprop", hint="s = alpha * s + (1 - alpha) * dw**2; w = w - lr * dw / (sqrt(s) + eps).")
+rmsprop = lecture.exercise("rmsprop")
 
 
 @rmsprop.test(points=1)
@@ -793,11 +765,7 @@ def resumes_from_a_given_average(student, rng):
 ### END HIDDEN TESTS
 
 
-adam = lecture.exercise(
-    "adam",
-    hint="m and v are moving averages of dw and dw**2; divide by (1 - beta**t) for the bias correction; "
-    "w -= lr * m_hat / (sqrt(v_hat) + eps).",
-)
+adam = lecture.exercise("adam")
 
 
 @adam.test(points=1)
@@ -866,8 +834,6 @@ def resumes_at_a_later_step(student, rng):
 
 vanishing_gradient = lecture.exercise(
     "vanishing_gradient",
-    hint="Forward through `depth` random layers keeping z and h, then backpropagate a loss such as "
-    "sum(h_last) / N and record ||dW_l|| for every layer, norms[0] next to the input.",
     torch=True,  # numpy or torch autograd both fit; the worker preloads torch so its import is not timed
 )
 
@@ -880,8 +846,12 @@ def _norms(student, depth, activation, seed):
     norms = _float_array(norms, (depth,), f"vanishing_gradient({depth}, {activation!r}, rng)")
     checks.that(
         np.all(norms > 0),
-        f"vanishing_gradient({depth}, {activation!r}, rng) has norms <= 0 at "
-        f"layers {np.flatnonzero(norms <= 0)[:5].tolist()}: Frobenius norms of gradients are positive",
+        msg(
+            "lecture05.vanishing_gradient.nonpositive",
+            depth=depth,
+            activation=activation,
+            layers=np.flatnonzero(norms <= 0)[:5].tolist(),
+        ),
     )
     return norms
 
@@ -893,14 +863,12 @@ def _check_ratio(student, activation, seeds):
         if activation == "sigmoid":
             checks.that(
                 ratio < SIGMOID_BAR,
-                f"with sigmoid at depth 20, norms[0] / norms[-1] = {ratio:.3g}; the "
-                f"gradient should vanish towards the input (< {SIGMOID_BAR:g}). Is norms[0] the first layer?",
+                msg("lecture05.vanishing_gradient.sigmoid_ratio", ratio=ratio, bar=SIGMOID_BAR),
             )
         else:
             checks.that(
                 ratio > RELU_BAR,
-                f"with relu at depth 20, norms[0] / norms[-1] = {ratio:.3g}; it should "
-                f"stay above {RELU_BAR:g} (He initialisation N(0, 2 / width) keeps the gradient's scale)",
+                msg("lecture05.vanishing_gradient.relu_ratio", ratio=ratio, bar=RELU_BAR),
             )
 
 
@@ -928,11 +896,7 @@ def other_depths_and_randomness_from_rng(student, rng):
         _norms(student, depth, "relu", int(rng.integers(2**32)))
     seed = int(rng.integers(2**32))
     first, again = _norms(student, 6, "sigmoid", seed), _norms(student, 6, "sigmoid", seed)
-    checks.that(
-        np.array_equal(first, again),
-        "two calls with identically seeded rng gave different norms: draw "
-        "the weights and inputs from the rng argument only (no np.random.* global state)",
-    )
+    checks.that(np.array_equal(first, again), msg("lecture05.vanishing_gradient.same_seed_differs"))
 
 
 ### END HIDDEN TESTS

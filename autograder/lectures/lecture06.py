@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder import checks
+from autograder.i18n import msg
 from autograder.oracles import lazy_torch as _torch
 from autograder.spec import Lecture
 
@@ -68,11 +69,7 @@ def _conv_oracle(x, w, b, stride, pad):
 
 # --- conv2d_forward ------------------------------------------------------------------------------------------
 
-conv2d_forward = lecture.exercise(
-    "conv2d_forward",
-    hint="Pad H and W by `pad`, then out[n, f, i, j] = b[f] + sum over (c, p, q) of "
-    "x_pad[n, c, i*stride + p, j*stride + q] * w[f, c, p, q]; OH = (H + 2*pad - KH) // stride + 1.",
-)
+conv2d_forward = lecture.exercise("conv2d_forward")
 
 
 def _check_conv_forward(student, rng, cases, scale=1.0):
@@ -130,11 +127,7 @@ def large_magnitudes(student, rng):
 
 # --- conv2d_backward -----------------------------------------------------------------------------------------
 
-conv2d_backward = lecture.exercise(
-    "conv2d_backward",
-    hint="Loop over output positions: dw += dout[:, :, i, j] (N, F) against the x_pad window, "
-    "dx_pad window += dout[:, :, i, j] against w; db sums dout over axes (0, 2, 3); cut the padding off dx.",
-)
+conv2d_backward = lecture.exercise("conv2d_backward")
 
 
 def _conv_grads(x, w, b, stride, pad, dout):
@@ -222,10 +215,7 @@ def _pool_describe(case):
     return f"x {(N, C, H, W)}, size={size}, stride={stride}"
 
 
-max_pool_forward = lecture.exercise(
-    "max_pool_forward",
-    hint="OH = (H - size) // stride + 1 (no padding, leftovers dropped); take .max(axis=(2, 3)) of each window.",
-)
+max_pool_forward = lecture.exercise("max_pool_forward")
 
 
 def _check_pool_forward(student, rng, cases, kind, scale=1.0):
@@ -272,11 +262,7 @@ def negative_and_large_values(student, rng):
 ### END HIDDEN TESTS
 
 
-max_pool_backward = lecture.exercise(
-    "max_pool_backward",
-    hint="Each window's gradient goes to its FIRST maximum in row-major order (np.argmax on the flattened "
-    "window); use += so that overlapping windows accumulate.",
-)
+max_pool_backward = lecture.exercise("max_pool_backward")
 
 
 def _max_pool_grad_oracle(dout, x, size, stride):
@@ -376,9 +362,7 @@ def ties_with_overlaps_and_leftovers(student, rng):
 ### END HIDDEN TESTS
 
 
-avg_pool_forward = lecture.exercise(
-    "avg_pool_forward", hint="The mean of each size x size window; OH = (H - size) // stride + 1, no padding."
-)
+avg_pool_forward = lecture.exercise("avg_pool_forward")
 
 
 @avg_pool_forward.test(points=1)
@@ -402,10 +386,7 @@ def overlapping_windows_and_large_inputs(student, rng):
 ### END HIDDEN TESTS
 
 
-avg_pool_backward = lecture.exercise(
-    "avg_pool_backward",
-    hint="Every input of a window gets dout / (size * size); overlapping windows add up (+=).",
-)
+avg_pool_backward = lecture.exercise("avg_pool_backward")
 
 
 def _check_avg_backward(student, rng, cases):
@@ -451,9 +432,7 @@ def numerical_gradient_check(student, rng):
 
 # --- flatten + fully connected -------------------------------------------------------------------------------
 
-flatten_fc_forward = lecture.exercise(
-    "flatten_fc_forward", hint="x.reshape(N, -1) keeps the C order (channel-major); then X @ W + b."
-)
+flatten_fc_forward = lecture.exercise("flatten_fc_forward")
 
 
 def _check_fc(student, rng, N, C, H, W, K, scale=1.0):
@@ -481,10 +460,7 @@ def batch_one_and_other_shapes(student, rng):
 
 # --- residual block ------------------------------------------------------------------------------------------
 
-residual_block_forward = lecture.exercise(
-    "residual_block_forward",
-    hint="h = relu(conv(x, w1, b1)); out = relu(x + conv(h, w2, b2)); both convolutions 3x3, stride 1, pad 1.",
-)
+residual_block_forward = lecture.exercise("residual_block_forward")
 
 
 def _residual_oracle(x, w1, b1, w2, b2):
@@ -535,11 +511,7 @@ def identity_skip_and_large_values(student, rng):
 
 # --- squeeze-and-excitation ----------------------------------------------------------------------------------
 
-se_block_forward = lecture.exercise(
-    "se_block_forward",
-    hint="s = x.mean(axis=(2, 3)); e = sigmoid(relu(s @ W1 + b1) @ W2 + b2) with a stable sigmoid; "
-    "out = x * e[:, :, None, None].",
-)
+se_block_forward = lecture.exercise("se_block_forward")
 
 
 def _se_oracle(x, W1, b1, W2, b2):
@@ -583,11 +555,7 @@ def stable_for_large_logits(student, rng):
 
 # --- top-k error ---------------------------------------------------------------------------------------------
 
-top_k_error = lecture.exercise(
-    "top_k_error",
-    hint="A label counts as found when fewer than k classes score strictly higher than it; return the "
-    "fraction of samples where it is not found.",
-)
+top_k_error = lecture.exercise("top_k_error")
 
 
 def _top_k_oracle(scores, labels, k):
@@ -642,12 +610,7 @@ def default_k_many_ties_and_edge_cases(student, rng):
 
 # --- [device] conv2d_im2col ----------------------------------------------------------------------------------
 
-conv2d_im2col = lecture.exercise(
-    "conv2d_im2col",
-    hint="cols = F.unfold(x, (KH, KW), padding=pad, stride=stride); out = w.reshape(F, -1) @ cols, reshaped to "
-    "(N, F, OH, OW), plus b.view(1, F, 1, 1) unless b is None. No convolution op may be called.",
-    device=True,
-)
+conv2d_im2col = lecture.exercise("conv2d_im2col", device=True)
 
 _CONV_NAMES = [
     "conv1d",
@@ -735,9 +698,7 @@ def matches_conv2d_float32(student, device, rng):
 def uses_no_convolution_op(student, source, device, rng):
     # The static rule is only worth its point for a working function: run it on one layer first.
     _check_im2col(student, device, rng, _BASIC[:1], "float64")
-    checks.not_using(
-        source, "conv2d_im2col", _CONV_NAMES, why="build the convolution from unfold/pad and matmul/einsum instead"
-    )
+    checks.not_using(source, "conv2d_im2col", _CONV_NAMES, why=msg("lecture06.conv2d_im2col.no_convolution"))
 
 
 ### BEGIN HIDDEN TESTS

@@ -19,6 +19,7 @@ from fractions import Fraction
 import numpy as np
 
 from autograder import checks
+from autograder.i18n import msg
 from autograder.oracles import lazy_torch as _torch
 from autograder.spec import Lecture
 
@@ -61,11 +62,7 @@ def _random_boxes(rng, n, scale=20.0, max_side=8.0, offset=0.0):
     return np.concatenate([xy, xy + wh], axis=1)
 
 
-box_iou = lecture.exercise(
-    "box_iou",
-    hint="inter = clip(min(x2) - max(x1), 0) * clip(min(y2) - max(y1), 0); union = area1 + area2 - inter; "
-    "area = (x2 - x1) * (y2 - y1) with no +1; IoU = 0 where the union is 0.",
-)
+box_iou = lecture.exercise("box_iou")
 
 
 @box_iou.test(points=1)
@@ -140,15 +137,11 @@ def _check_nms(student, boxes, scores, threshold, what):
         checks.array(got, expected, name=f"nms keep indices ({what})", dtype="int")
     except checks.CheckFailure as exc:
         if isinstance(got, np.ndarray) and got.ndim == 1 and got.size <= 30:
-            checks.fail(f"{exc}: kept {got.tolist()}, expected {expected.tolist()}")
+            checks.fail(msg("lecture07.nms.kept", reason=exc, got=got.tolist(), expected=expected.tolist()))
         raise
 
 
-nms = lecture.exercise(
-    "nms",
-    hint="Visit boxes by decreasing score (np.argsort(-scores, kind='stable') keeps ties in index order); "
-    "keep a box unless its IoU with a kept box is strictly greater than the threshold.",
-)
+nms = lecture.exercise("nms")
 
 
 @nms.test(points=1)
@@ -232,17 +225,20 @@ def _check_roi(student, features, rois, output_size, scale, what):
             if rows.size:
                 r = int(rows[0])
                 checks.fail(
-                    f"{exc}. The first wrong ROI is rois[{r}] = {rois[r].tolist()} "
-                    f"(spatial_scale={scale}, output_size={output_size}, feature map {features.shape})"
+                    msg(
+                        "lecture07.roi_max_pool.first_wrong_roi",
+                        reason=exc,
+                        index=r,
+                        roi=rois[r].tolist(),
+                        scale=scale,
+                        output_size=output_size,
+                        shape=features.shape,
+                    )
                 )
         raise
 
 
-roi_max_pool = lecture.exercise(
-    "roi_max_pool",
-    hint="Round x * spatial_scale half away from zero; size = end - start + 1 (at least 1); bin i spans "
-    "start + (i*size)//n to start + ceil((i+1)*size/n) in integers, clipped to the map; empty bin -> 0.",
-)
+roi_max_pool = lecture.exercise("roi_max_pool")
 
 
 @roi_max_pool.test(points=1)
@@ -300,10 +296,7 @@ def _cam_slow(features, weights, c):
     return out
 
 
-class_activation_map = lecture.exercise(
-    "class_activation_map",
-    hint="CAM = sum over channels k of fc_weights[k, class_idx] * features[k]: raw, no ReLU or normalisation.",
-)
+class_activation_map = lecture.exercise("class_activation_map")
 
 
 @class_activation_map.test(points=1)
@@ -396,11 +389,7 @@ def _check_occlusion(student, rng, shape, label, patch, stride, linear=False):
     )
 
 
-occlusion_saliency = lecture.exercise(
-    "occlusion_saliency",
-    hint="map[i, j] = score_fn(image)[label] - score_fn(copy with zeros at [:, i*stride:i*stride+patch, "
-    "j*stride:j*stride+patch])[label]; map shape ((H - patch)//stride + 1, (W - patch)//stride + 1).",
-)
+occlusion_saliency = lecture.exercise("occlusion_saliency")
 
 
 @occlusion_saliency.test(points=1)
@@ -464,15 +453,10 @@ def _saliency_autograd(model, image, label):
 def _check_saliency(student, model, image, label, what):
     got = student.gradient_saliency(model, image, label)
     checks.tensor(got, _saliency_autograd(model, image, label), name=f"gradient saliency ({what})", rtol=1e-4)
-    checks.that(not got.requires_grad, f"the saliency map ({what}) must be detached (it requires grad)")
+    checks.that(not got.requires_grad, msg("lecture07.gradient_saliency.not_detached", what=what))
 
 
-gradient_saliency = lecture.exercise(
-    "gradient_saliency",
-    hint="x = image.detach().clone().unsqueeze(0).requires_grad_(True); backpropagate model(x)[0, label] "
-    "(the raw score); saliency = x.grad[0].abs().amax(dim=0).",
-    torch=True,
-)
+gradient_saliency = lecture.exercise("gradient_saliency", torch=True)
 
 
 @gradient_saliency.test(points=1)
@@ -533,11 +517,7 @@ def _check_conv_t(student, rng, x_shape, w_shape, stride, pad, scale=1.0):
     )
 
 
-conv_transpose2d_forward = lecture.exercise(
-    "conv_transpose2d_forward",
-    hint="Each input pixel adds x[n, c, i, j] * w[c, :, :, :] at (i*stride, j*stride) of a "
-    "((H-1)*stride + KH, (W-1)*stride + KW) canvas; then crop pad from every border.",
-)
+conv_transpose2d_forward = lecture.exercise("conv_transpose2d_forward")
 
 
 @conv_transpose2d_forward.test(points=1)
@@ -618,11 +598,7 @@ def _check_pool(student, x, size, stride, oracle):
     checks.array(indices, expected[1], name=f"indices ({what})", dtype="int")
 
 
-max_pool_with_indices = lecture.exercise(
-    "max_pool_with_indices",
-    hint="For each window take np.argmax of the flattened window (the first maximum) and turn its position "
-    "(a, b) in the window into (i*stride + a) * W + (j*stride + b): a flat index within the H x W plane.",
-)
+max_pool_with_indices = lecture.exercise("max_pool_with_indices")
 
 
 @max_pool_with_indices.test(points=1)
@@ -672,11 +648,7 @@ def _check_unpool_from_pool(student, rng, shape, size, stride):
     )
 
 
-max_unpool = lecture.exercise(
-    "max_unpool",
-    hint="Start from zeros(output_shape); within each (n, c) plane put x[n, c, i, j] at flat position "
-    "indices[n, c, i, j], i.e. row index // W, column index % W. Assign, do not add.",
-)
+max_unpool = lecture.exercise("max_unpool")
 
 
 @max_unpool.test(points=1)
@@ -727,10 +699,7 @@ def _check_upsample(student, x, scale):
     checks.array(student.upsample_nearest(x, scale), expected, name=f"upsample_nearest(x {x.shape}, scale={scale})")
 
 
-upsample_nearest = lecture.exercise(
-    "upsample_nearest",
-    hint="out[n, c, i, j] = x[n, c, i // scale, j // scale]: np.repeat along axes 2 and 3.",
-)
+upsample_nearest = lecture.exercise("upsample_nearest")
 
 
 @upsample_nearest.test(points=1)
@@ -773,11 +742,7 @@ def _check_pyramid(student, x, bins, pass_bins=True):
     checks.array(got, _pyramid_oracle(x, bins), name=f"pyramid_pool(x {x.shape}, bins={bins})")
 
 
-pyramid_pool = lecture.exercise(
-    "pyramid_pool",
-    hint="For each b: adaptive average pooling to b x b (cell i spans rows (i*H)//b to ceil((i+1)*H/b)), then "
-    "row i of the output takes pooled row (i*b)//H; concatenate [x, up_1, up_2, ...] on axis 1.",
-)
+pyramid_pool = lecture.exercise("pyramid_pool")
 
 
 @pyramid_pool.test(points=1)

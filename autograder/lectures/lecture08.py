@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder import checks
+from autograder.i18n import msg
 from autograder.oracles import lazy_torch as _torch
 from autograder.spec import Lecture
 
@@ -109,9 +110,7 @@ def _check_grads(got, expected, names, which=None, where=""):
 
 # --- rnn_step_forward ----------------------------------------------------------------------------------
 
-rnn_step_forward = lecture.exercise(
-    "rnn_step_forward", hint="tanh(x @ U + h_prev @ W + b): U multiplies the input, W the previous state."
-)
+rnn_step_forward = lecture.exercise("rnn_step_forward")
 
 
 @rnn_step_forward.test(points=1)
@@ -148,10 +147,7 @@ def batch_one_and_wide_state(student, rng):
 
 # --- rnn_forward ------------------------------------------------------------------------------------------
 
-rnn_forward = lecture.exercise(
-    "rnn_forward",
-    hint="Loop t = 0..T-1, feeding each new state into the next step; h[:, t] is the state after x[:, t].",
-)
+rnn_forward = lecture.exercise("rnn_forward")
 
 
 @rnn_forward.test(points=1)
@@ -191,10 +187,7 @@ def large_magnitudes(student, rng):
 
 # --- rnn_step_backward --------------------------------------------------------------------------------
 
-rnn_step_backward = lecture.exercise(
-    "rnn_step_backward",
-    hint="Recompute h; da = dh * (1 - h**2); dx = da @ U.T, dh_prev = da @ W.T, dU = x.T @ da, dW = h_prev.T @ da.",
-)
+rnn_step_backward = lecture.exercise("rnn_step_backward")
 
 
 def _step_case(rng, N, D, H):
@@ -253,11 +246,7 @@ def gradient_check(student, rng):
 
 # --- rnn_backward (BPTT) ---------------------------------------------------------------------------------
 
-rnn_backward = lecture.exercise(
-    "rnn_backward",
-    hint="Walk t = T-1..0 with the gradient from the future: g = dh[:, t] + dnext; sum dU, dW, db over all steps; "
-    "dnext = da @ W.T, and the final dnext is dh0.",
-)
+rnn_backward = lecture.exercise("rnn_backward")
 
 
 def _bptt_case(rng, N, T, D, H, scale=1.0):
@@ -314,7 +303,7 @@ def gradient_check(student, rng):
 
 # --- rnn_output ---------------------------------------------------------------------------------------------
 
-rnn_output = lecture.exercise("rnn_output", hint="h @ V + c works on (N, T, H) directly and gives (N, T, C).")
+rnn_output = lecture.exercise("rnn_output")
 
 
 def _output_oracle(h, V, c):
@@ -341,10 +330,7 @@ def one_step_one_class_and_large(student, rng):
 
 # --- sequence_cross_entropy ----------------------------------------------------------------------------------
 
-sequence_cross_entropy = lecture.exercise(
-    "sequence_cross_entropy",
-    hint="Stable log-softmax over the class axis; sum -log p[label] over all N*T positions, then divide by N.",
-)
+sequence_cross_entropy = lecture.exercise("sequence_cross_entropy")
 
 
 def _seq_ce_oracle(logits, labels):
@@ -396,11 +382,7 @@ def sums_over_time_averages_over_batch(student, rng):
 
 # --- bidirectional_rnn_forward --------------------------------------------------------------------------------
 
-bidirectional_rnn_forward = lecture.exercise(
-    "bidirectional_rnn_forward",
-    hint="Run one RNN over t = 0..T-1 and the other over t = T-1..0 from h0_b; store both in time order and "
-    "concatenate [forward, backward] on the last axis.",
-)
+bidirectional_rnn_forward = lecture.exercise("bidirectional_rnn_forward")
 
 
 def _birnn_oracle(x, h0_f, h0_b, params_f, params_b):
@@ -457,11 +439,7 @@ def single_step_batch_one_and_long(student, rng):
 
 # --- clip_gradients ---------------------------------------------------------------------------------------
 
-clip_gradients = lecture.exercise(
-    "clip_gradients",
-    hint="One global norm sqrt(sum of all squared entries); if it exceeds max_norm multiply every array by "
-    "max_norm / norm; return a new dict (or list) either way.",
-)
+clip_gradients = lecture.exercise("clip_gradients")
 
 
 def _global_norm(arrays):
@@ -486,12 +464,13 @@ def _check_clipped(got, grads, max_norm):
         items = [(f'clipped["{k}"]', got[k], grads[k]) for k in grads]
     else:
         kind = type(got).__name__ if got is not None else "None"
-        checks.that(isinstance(got, list), f"a list of gradients must come back as a list; got {kind}")
-        checks.that(len(got) == len(grads), f"the clipped list has {len(got)} arrays, expected {len(grads)}")
+        checks.that(isinstance(got, list), msg("lecture08.clip_gradients.not_a_list", kind=kind))
+        checks.that(
+            len(got) == len(grads), msg("lecture08.clip_gradients.list_length", got=len(got), expected=len(grads))
+        )
         items = [(f"clipped[{i}]", g, e) for i, (g, e) in enumerate(zip(got, grads))]
-    what = f"(global norm {norm:.6g}, max_norm {max_norm:g}: " + (
-        f"expected scaling by exactly max_norm / norm = {factor:.6g})" if factor < 1 else "expected unchanged values)"
-    )
+    note = "scaled_note" if factor < 1 else "unchanged_note"
+    what = msg(f"lecture08.clip_gradients.{note}", norm=norm, max_norm=max_norm, factor=factor)
     for name, g, e in items:
         checks.array(g, e * factor, name=f"{name} {what}", rtol=1e-12, atol_scale=1e-14)
 
@@ -539,11 +518,7 @@ def at_the_bound_and_zero(student, rng):
 
 # --- bptt_gradient_norms ----------------------------------------------------------------------------------
 
-bptt_gradient_norms = lecture.exercise(
-    "bptt_gradient_norms",
-    hint="Per sample dh_t/dh_{t-1} = diag(1 - h_t**2) @ W.T; multiply these from the last step backwards, "
-    "starting from the identity; entry t is sqrt(sum of squares over the batch) of the product.",
-)
+bptt_gradient_norms = lecture.exercise("bptt_gradient_norms")
 
 
 def _jacobian_norms(x, h0, U, W, b):
@@ -589,7 +564,7 @@ def zero_state_gives_powers_of_w(student, rng):
     W = rng.normal(size=(H, H)) * 0.6
     expected = np.array([np.sqrt(N) * np.linalg.norm(np.linalg.matrix_power(W, T - 1 - t)) for t in range(T)])
     got = checks.array(student.bptt_gradient_norms(x, h0, U, W, np.zeros(H)), expected, name="norms")
-    checks.that(abs(got[-1] - np.sqrt(N * H)) < 1e-9, "the last entry must be sqrt(N * H) (the identity)")
+    checks.that(abs(got[-1] - np.sqrt(N * H)) < 1e-9, msg("lecture08.bptt_gradient_norms.last_is_identity"))
 
 
 ### BEGIN HIDDEN TESTS
@@ -605,7 +580,7 @@ def vanishing_for_small_exploding_for_large_weights(student, rng):
     )
     checks.that(
         small[0] < 1e-6 * small[-1] and np.all(np.diff(small) > 0),
-        f"with small recurrent weights the norms must vanish towards t = 0; got {checks.fmt(small[:3])} ...",
+        msg("lecture08.bptt_gradient_norms.small_must_vanish", first=checks.fmt(small[:3])),
     )
     zero_x = np.zeros((N, T, D))
     big = checks.array(
@@ -613,7 +588,7 @@ def vanishing_for_small_exploding_for_large_weights(student, rng):
         np.sqrt(N * H) * 1.5 ** np.arange(T - 1, -1, -1.0),
         name="norms for W = 1.5 * orthogonal",
     )
-    checks.that(big[0] > 100 * big[-1], "with large recurrent weights the norms must grow towards t = 0")
+    checks.that(big[0] > 100 * big[-1], msg("lecture08.bptt_gradient_norms.large_must_grow"))
 
 
 @bptt_gradient_norms.test(points=1, hidden=True)
