@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder import checks
+from autograder.i18n import msg
 from autograder.oracles import lazy_torch as _torch
 from autograder.spec import Lecture
 
@@ -105,10 +106,7 @@ def _gates_oracle(x, h_prev, Wx, Wh, b):
 
 # --- lstm_gates -----------------------------------------------------------------------------------------
 
-lstm_gates = lecture.exercise(
-    "lstm_gates",
-    hint="a = x @ Wx + h_prev @ Wh + b; blocks of H columns in the order i, f, g, o; sigmoid, sigmoid, tanh, sigmoid.",
-)
+lstm_gates = lecture.exercise("lstm_gates")
 
 
 def _check_gates(student, x, h_prev, Wx, Wh, b, where=""):
@@ -153,9 +151,7 @@ def batch_one_and_single_unit(student, rng):
 
 # --- lstm_step_forward ----------------------------------------------------------------------------------
 
-lstm_step_forward = lecture.exercise(
-    "lstm_step_forward", hint="c = f * c_prev + i * g; h = o * tanh(c); return (h, c)."
-)
+lstm_step_forward = lecture.exercise("lstm_step_forward")
 
 
 def _step_inputs(rng, N, D, H, cell_scale=1.0):
@@ -207,9 +203,7 @@ def closed_forget_gate_erases_the_cell(student, rng):
 
 # --- lstm_forward ----------------------------------------------------------------------------------------
 
-lstm_forward = lecture.exercise(
-    "lstm_forward", hint="Start from h0 and c = 0; carry (h, c) through the steps; store h at every step."
-)
+lstm_forward = lecture.exercise("lstm_forward")
 
 
 def _seq_inputs(rng, N, T, D, H):
@@ -246,11 +240,7 @@ def long_sequence_and_large_inputs(student, rng):
 
 # --- lstm_step_backward ------------------------------------------------------------------------------------
 
-lstm_step_backward = lecture.exercise(
-    "lstm_step_backward",
-    hint="dc_total = dc + dh * o * (1 - tanh(c)**2); then do, di, dg, df; dc_prev = dc_total * f; "
-    "da in the order i, f, g, o.",
-)
+lstm_step_backward = lecture.exercise("lstm_step_backward")
 
 _STEP_NAMES = ("dx", "dh_prev", "dc_prev", "dWx", "dWh", "db")
 
@@ -318,11 +308,7 @@ def gradient_check(student, rng):
 
 # --- lstm_backward ----------------------------------------------------------------------------------------
 
-lstm_backward = lecture.exercise(
-    "lstm_backward",
-    hint="Walk t = T-1..0 carrying dh_next and dc_next; the step's gradient on h is dh[:, t] + dh_next; sum the "
-    "weight gradients over time; the last dh_next is dh0.",
-)
+lstm_backward = lecture.exercise("lstm_backward")
 
 _BPTT_NAMES = ("dx", "dh0", "dWx", "dWh", "db")
 
@@ -374,12 +360,7 @@ def batch_one_and_odd_sizes(student, rng):
 
 # --- [device] lstm_sequence ------------------------------------------------------------------------------
 
-lstm_sequence = lecture.exercise(
-    "lstm_sequence",
-    hint="Precompute x @ Wx + b for all steps, then loop over t with torch.sigmoid / torch.tanh; chunk(4) splits "
-    "i, f, g, o; stack the h's on dim=1.",
-    device=True,
-)
+lstm_sequence = lecture.exercise("lstm_sequence", device=True)
 
 _FORBIDDEN = (
     "torch.nn.LSTM",
@@ -451,7 +432,7 @@ def does_not_use_nn_lstm(student, source, device, rng):
         source,
         "lstm_sequence",
         _FORBIDDEN_NAMES,
-        why="write the gate equations yourself; nn.LSTM is only the grader's oracle",
+        why=msg("lecture09.lstm_sequence.why_not_nn_lstm"),
     )
     _check_sequence(student, _device_case(rng, device, torch.float64, 2, 3, 2, 2))
 
@@ -484,9 +465,7 @@ def time_against_nn_lstm(student, device, timing, rng):
         with torch.no_grad():
             reference()
 
-    timing.compare(
-        "lstm_sequence vs nn.LSTM, N=32, T=20, D=16, H=32 (a loop is expected to be slower)", times, run_reference
-    )
+    timing.compare(msg("lecture09.lstm_sequence.timing", N=32, T=20, D=16, H=32), times, run_reference)
 
 
 ### END HIDDEN TESTS

@@ -15,6 +15,7 @@ from functools import cache
 import numpy as np
 
 from autograder import checks
+from autograder.i18n import msg
 from autograder.oracles import lazy_torch as _torch
 from autograder.proxy import StudentError
 from autograder.spec import Lecture
@@ -52,7 +53,7 @@ def _normalize_by_edges(A):
 
 # --- add_self_loops and degree_matrix --------------------------------------------------------------------
 
-add_self_loops = lecture.exercise("add_self_loops", hint="Return A + np.eye(n), a new array.")
+add_self_loops = lecture.exercise("add_self_loops")
 
 
 @add_self_loops.test(points=1)
@@ -77,9 +78,7 @@ def weighted_and_existing_loops(student, rng):
 ### END HIDDEN TESTS
 
 
-degree_matrix = lecture.exercise(
-    "degree_matrix", hint="np.diag(A.sum(axis=1)): the row sums of A itself (no self-loops added here)."
-)
+degree_matrix = lecture.exercise("degree_matrix")
 
 
 def _degrees_by_loop(A):
@@ -110,10 +109,7 @@ def isolated_nodes_self_loops_and_weights(student, rng):
 
 # --- normalize_adjacency --------------------------------------------------------------------------------
 
-normalize_adjacency = lecture.exercise(
-    "normalize_adjacency",
-    hint="d = row sums of A + I (not of A); A_hat = (A + I) / sqrt(d_i d_j), i.e. s[:, None] * (A + I) * s.",
-)
+normalize_adjacency = lecture.exercise("normalize_adjacency")
 
 
 @normalize_adjacency.test(points=1)
@@ -162,9 +158,7 @@ def weighted_single_node_and_complete_graph(student, rng):
 
 # --- gcn_layer_forward / backward ------------------------------------------------------------------------
 
-gcn_layer_forward = lecture.exercise(
-    "gcn_layer_forward", hint="A_hat @ H @ W, then ReLU (np.maximum(Z, 0)) unless activation is None."
-)
+gcn_layer_forward = lecture.exercise("gcn_layer_forward")
 
 
 def _layer_oracle(A_hat, H, W, activation):
@@ -214,10 +208,7 @@ def one_node_one_feature_and_large_values(student, rng):
 ### END HIDDEN TESTS
 
 
-gcn_layer_backward = lecture.exercise(
-    "gcn_layer_backward",
-    hint="dZ = dout * (Z > 0); dW = (A_hat @ H).T @ dZ; dH = A_hat.T @ dZ @ W.T (A_hat may be non-symmetric).",
-)
+gcn_layer_backward = lecture.exercise("gcn_layer_backward")
 
 
 def _backward_oracle(dout, A_hat, H, W, activation):
@@ -282,7 +273,7 @@ def one_node_and_wide_layers(student, rng):
 
 # --- readout ---------------------------------------------------------------------------------------------
 
-readout = lecture.exercise("readout", hint="Reduce over the nodes (axis 0): H.mean(0), H.sum(0) or H.max(0).")
+readout = lecture.exercise("readout")
 
 
 def _readout_oracle(H, mode):
@@ -335,10 +326,7 @@ def one_node_negative_and_large_values(student, rng):
 
 # --- gcn_forward ------------------------------------------------------------------------------------------
 
-gcn_forward = lecture.exercise(
-    "gcn_forward",
-    hint="Normalise A once (degrees of A + I); ReLU after every layer but the last; skip only if shapes match.",
-)
+gcn_forward = lecture.exercise("gcn_forward")
 
 
 def _gcn_oracle(A, X, weights, skip):
@@ -412,11 +400,7 @@ def one_node_and_weighted_graph(student, rng):
 
 # --- [device] gcn_propagate_sparse --------------------------------------------------------------------------
 
-gcn_propagate_sparse = lecture.exercise(
-    "gcn_propagate_sparse",
-    hint="Degrees: 1 + bincount over both endpoints (self-loops once); out.index_add_(0, dst, norm * HW[src]).",
-    device=True,
-)
+gcn_propagate_sparse = lecture.exercise("gcn_propagate_sparse", device=True)
 
 
 def _edge_list(rng, n, p, self_loops=(), isolated=()):
@@ -529,18 +513,17 @@ def _large_failure(exc, n, device):
         raise exc
     text = str(exc)
     if "timed out" in text:
-        checks.fail(
-            f"gcn_propagate_sparse is too slow on a graph with {n} nodes: do the per-edge work with "
-            f"vectorised torch ops (index_add_ / scatter_add_), not a Python loop over the edges. {text}"
-        )
+        checks.fail(msg("lecture10.gcn_propagate_sparse.too_slow", n=n, error=text))
     if exc.kind in ("memory", "worker") or "alloc" in text.lower() or "memory" in text.lower():
-        limit = "the grader allows 4 GiB" if device == "cpu" else "no GPU has that much memory"
-        checks.fail(
-            f"gcn_propagate_sparse failed on a graph with {n} nodes, where a dense n x n matrix would need "
-            f"{n * n * 4 / 1e9:.0f} GB (float32) and {limit}: build no n x n matrix (no torch.zeros((n, n)), "
-            f"no .to_dense()); use index_add_ / scatter_add_ or a torch.sparse matrix. The error was: {text}"
+        limit = (
+            msg("lecture10.gcn_propagate_sparse.limit_cpu")
+            if device == "cpu"
+            else msg("lecture10.gcn_propagate_sparse.limit_gpu")
         )
-    checks.fail(f"gcn_propagate_sparse failed on a graph with {n} nodes: {text}")
+        checks.fail(
+            msg("lecture10.gcn_propagate_sparse.too_large", n=n, gigabytes=n * n * 4 / 1e9, limit=limit, error=text)
+        )
+    checks.fail(msg("lecture10.gcn_propagate_sparse.failed", n=n, error=text))
 
 
 @gcn_propagate_sparse.test(points=1, timeout=30)
@@ -549,7 +532,7 @@ def sparse_on_100k_nodes(student, device, rng, source):
         source,
         "gcn_propagate_sparse",
         ["to_dense", "todense"],
-        why="a dense n x n adjacency matrix does not fit in memory for large graphs",
+        why=msg("lecture10.gcn_propagate_sparse.why_not_dense"),
     )
     n = _large_n(device)
     args = _large_graph(rng, n, 8, 4, device)
@@ -588,7 +571,7 @@ def propagation_time(student, ref, device, timing, rng):
     except StudentError as exc:
         _large_failure(exc, n, device)
     timing.compare(
-        f"gcn_propagate_sparse, {n} nodes, {args[0].shape[1]} edges, 8 -> 4 features",
+        msg("lecture10.gcn_propagate_sparse.timing", n=n, edges=args[0].shape[1]),
         times,
         lambda: ref.gcn_propagate_sparse(*args),
     )

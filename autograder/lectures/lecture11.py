@@ -16,6 +16,7 @@ import math
 import numpy as np
 
 from autograder import checks
+from autograder.i18n import msg
 from autograder.oracles import lazy_torch as _torch
 from autograder.spec import Lecture
 
@@ -26,17 +27,14 @@ def _array_of_shape(got, shape, name):
     """Type and shape of an array result checked before a test computes with it (values checked later)."""
     if got is None or not isinstance(got, np.ndarray):
         checks.array(got, np.zeros(shape), name=name)  # fails with the helper's message for None, lists, ...
-    checks.that(got.shape == tuple(shape), f"{name} has shape {got.shape}, expected {tuple(shape)}")
-    checks.that(got.dtype.kind in "fiub", f"{name} has dtype {got.dtype}, expected numbers")
+    checks.that(got.shape == tuple(shape), msg("checks.shape", name=name, got=got.shape, expected=tuple(shape)))
+    checks.that(got.dtype.kind in "fiub", msg("checks.dtype_not_number", name=name, got=got.dtype))
     return got
 
 
 # --- chain_rule_log_likelihood ------------------------------------------------------------------------------
 
-chain_rule_log_likelihood = lecture.exercise(
-    "chain_rule_log_likelihood",
-    hint="Sum the logs (np.log(p).sum()), never log(prod(p)); 1-D -> float, else sum over all axes but the first.",
-)
+chain_rule_log_likelihood = lecture.exercise("chain_rule_log_likelihood")
 
 
 def _log_sum(probs):
@@ -95,9 +93,7 @@ def long_sequences_do_not_underflow(student, rng):
 
 # --- raster_scan_order ----------------------------------------------------------------------------------------
 
-raster_scan_order = lecture.exercise(
-    "raster_scan_order", hint="Row by row, left to right: position t is (t // W, t % W); an integer array."
-)
+raster_scan_order = lecture.exercise("raster_scan_order")
 
 
 def _raster(H, W):
@@ -122,10 +118,7 @@ def single_pixel_line_and_large(student):
 
 # --- causal_mask -------------------------------------------------------------------------------------------------
 
-causal_mask = lecture.exercise(
-    "causal_mask",
-    hint="c = k // 2: rows above c are 1, row c is 1 left of c; the centre is 1 only for 'B'; the rest 0.",
-)
+causal_mask = lecture.exercise("causal_mask")
 
 
 def _mask(k, kind):
@@ -161,10 +154,7 @@ def large_kernels(student):
 
 # --- masked_conv2d_forward -------------------------------------------------------------------------------------
 
-masked_conv2d_forward = lecture.exercise(
-    "masked_conv2d_forward",
-    hint="w * mask (the causal mask broadcast over (F, C)), then a 'same' cross-correlation with pad = k // 2.",
-)
+masked_conv2d_forward = lecture.exercise("masked_conv2d_forward")
 
 
 def _conv_oracle(x, w, b, kind):
@@ -263,10 +253,7 @@ def causal_with_large_kernels(student, rng):
 
 # --- pixelcnn_log_likelihood ---------------------------------------------------------------------------------
 
-pixelcnn_log_likelihood = lecture.exercise(
-    "pixelcnn_log_likelihood",
-    hint="Sum over all non-batch axes of x * l - softplus(l), with softplus(l) = max(l, 0) + log1p(exp(-|l|)).",
-)
+pixelcnn_log_likelihood = lecture.exercise("pixelcnn_log_likelihood")
 
 
 def _bernoulli_oracle(x, logits):
@@ -358,10 +345,7 @@ def one_image_large_logits_and_normalised_3x3(student, rng):
 
 # --- sample_autoregressive --------------------------------------------------------------------------------------
 
-sample_autoregressive = lecture.exercise(
-    "sample_autoregressive",
-    hint="x = zeros; for i, for j: p = cond_fn(x.copy(), i, j); x[i, j] = 1.0 if rng.random() < p else 0.0.",
-)
+sample_autoregressive = lecture.exercise("sample_autoregressive")
 
 
 class _Recorder:
@@ -378,25 +362,27 @@ class _Recorder:
             i, j = int(np.asarray(i)), int(np.asarray(j))
             seen = np.array(x_partial, dtype=np.float64)
         except (TypeError, ValueError):
-            self.problem = self.problem or f"cond_fn was called with ({type(x_partial).__name__}, {i!r}, {j!r})"
+            self.problem = self.problem or msg(
+                "lecture11.sample_autoregressive.called_with", type=type(x_partial).__name__, i=repr(i), j=repr(j)
+            )
             return 0.0
         if seen.ndim != 2:
-            self.problem = self.problem or f"cond_fn got x_partial of shape {seen.shape}; expected the (H, W) image"
+            self.problem = self.problem or msg("lecture11.sample_autoregressive.partial_shape", shape=seen.shape)
             return 0.0
         self.calls.append(((i, j), seen))
         if self.scribble and isinstance(x_partial, np.ndarray) and x_partial.flags.writeable:
             x_partial[...] = 7.0  # only visible to a sampler that passed its own image instead of a copy
         if not np.isfinite(seen).all():
-            self.problem = self.problem or f"cond_fn got an x_partial with NaN or inf entries at pixel {(i, j)}"
+            self.problem = self.problem or msg("lecture11.sample_autoregressive.partial_nonfinite", pixel=(i, j))
             return 0.0
         try:
             return float(self.rule(seen, i, j))
         except IndexError:
-            self.problem = self.problem or f"cond_fn was called for pixel {(i, j)}, outside the image"
+            self.problem = self.problem or msg("lecture11.sample_autoregressive.outside", pixel=(i, j))
             return 0.0
 
     def check_called_correctly(self):
-        checks.that(self.problem is None, f"{self.problem}: call cond_fn(x_partial, i, j) with the image so far")
+        checks.that(self.problem is None, msg("lecture11.sample_autoregressive.call_correctly", problem=self.problem))
 
 
 def _determined_rule(x, i, j):
@@ -420,7 +406,9 @@ def _sample(student, recorder, shape, rng):
     recorder.check_called_correctly()
     x = _array_of_shape(x, shape, f"sample_autoregressive(cond_fn, {shape}, rng)")
     values = set(np.unique(x).tolist())
-    checks.that(values <= {0.0, 1.0}, f"the sample of shape {shape} has values {sorted(values)[:6]}; expected 0 and 1")
+    checks.that(
+        values <= {0.0, 1.0}, msg("lecture11.sample_autoregressive.not_binary", shape=shape, values=sorted(values)[:6])
+    )
     return x
 
 
@@ -447,17 +435,24 @@ def raster_order_and_what_cond_fn_sees(student, rng):
     order = [pixel for pixel, _ in recorder.calls]
     checks.that(
         len(order) == H * W,
-        f"cond_fn was called {len(order)} times for a {H}x{W} image; expected {H * W} (once per pixel)",
+        msg("lecture11.sample_autoregressive.call_count", count=len(order), H=H, W=W, expected=H * W),
     )
     expected_order = [(r, c) for r in range(H) for c in range(W)]
     for t, (pixel, seen) in enumerate(recorder.calls):
         checks.that(
             pixel == expected_order[t],
-            f"call {t} of cond_fn was for pixel {pixel}; expected "
-            f"{expected_order[t]} (raster order: row by row, left to right); "
-            f"the calls began {order[: t + 1]}",
+            msg(
+                "lecture11.sample_autoregressive.call_order",
+                t=t,
+                pixel=pixel,
+                expected=expected_order[t],
+                calls=order[: t + 1],
+            ),
         )
-        checks.that(seen.shape == (H, W), f"call {t}: x_partial has shape {seen.shape}; expected {(H, W)}")
+        checks.that(
+            seen.shape == (H, W),
+            msg("lecture11.sample_autoregressive.call_shape", t=t, shape=seen.shape, expected=(H, W)),
+        )
         filled = np.arange(H * W) < t
         checks.array(
             seen.ravel()[filled],
@@ -482,8 +477,7 @@ def _check_rate(x, mask, p, label):
     mean = float(values.mean())
     checks.that(
         abs(mean - p) <= bound,
-        f"{label}: the fraction of ones is {mean:.3f} over {values.size} pixels, "
-        f"expected {p} +- {bound:.3f} (draw x_ij = 1 with probability p)",
+        msg("lecture11.sample_autoregressive.rate", label=label, mean=mean, size=values.size, p=p, bound=bound),
     )
 
 
@@ -530,8 +524,7 @@ def randomness_comes_from_rng(student, rng):
     other = _sample(student, _Recorder(lambda x, i, j: 0.5), (4, 6), np.random.default_rng(seed + 1))
     checks.that(
         not np.array_equal(other, first),
-        "samples from two differently seeded generators are identical "
-        "(24 pixels with p = 0.5): draw from the given rng",
+        msg("lecture11.sample_autoregressive.seeds_identical"),
     )
 
 

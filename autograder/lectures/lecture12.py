@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder import checks
+from autograder.i18n import msg
 from autograder.oracles import lazy_torch as _torch
 from autograder.spec import Lecture
 
@@ -60,9 +61,7 @@ def _binary(rng, shape):
 
 # --- reparameterize --------------------------------------------------------------------------------------
 
-reparameterize = lecture.exercise(
-    "reparameterize", hint="z = mu + exp(0.5 * logvar) * eps: the standard deviation is exp(logvar / 2)."
-)
+reparameterize = lecture.exercise("reparameterize")
 
 
 def _reparam_oracle(mu, logvar, eps):
@@ -98,9 +97,7 @@ def other_shapes_and_extreme_logvar(student, rng):
 
 # --- gaussian_kl ---------------------------------------------------------------------------------------------
 
-gaussian_kl = lecture.exercise(
-    "gaussian_kl", hint="0.5 * sum over all non-batch axes of (exp(logvar) + mu**2 - 1 - logvar)."
-)
+gaussian_kl = lecture.exercise("gaussian_kl")
 
 
 @gaussian_kl.test(points=1)
@@ -139,10 +136,7 @@ def sums_over_all_non_batch_axes(student, rng):
 
 # --- bernoulli_log_likelihood --------------------------------------------------------------------------------
 
-bernoulli_log_likelihood = lecture.exercise(
-    "bernoulli_log_likelihood",
-    hint="sum of x * l - softplus(l) over the non-batch axes, softplus(l) = max(l, 0) + log1p(exp(-|l|)).",
-)
+bernoulli_log_likelihood = lecture.exercise("bernoulli_log_likelihood")
 
 
 @bernoulli_log_likelihood.test(points=1)
@@ -193,10 +187,7 @@ def random_extreme_logits(student, rng):
 
 # --- gaussian_log_likelihood ---------------------------------------------------------------------------------
 
-gaussian_log_likelihood = lecture.exercise(
-    "gaussian_log_likelihood",
-    hint="-0.5 * (log(2 pi) + logvar + (x - mu)**2 * exp(-logvar)), summed over the non-batch axes.",
-)
+gaussian_log_likelihood = lecture.exercise("gaussian_log_likelihood")
 
 
 def _gaussian_oracle(x, mu, logvar):
@@ -237,9 +228,7 @@ def image_batches_sum_over_all_axes(student, rng):
 
 # --- elbo ------------------------------------------------------------------------------------------------------
 
-elbo = lecture.exercise(
-    "elbo", hint="Bernoulli reconstruction log-likelihood MINUS the closed-form KL, each summed per sample."
-)
+elbo = lecture.exercise("elbo")
 
 
 def _vae_batch(rng, x_shape, latent):
@@ -301,10 +290,7 @@ def one_sample_and_wide_latent(student, rng):
 
 # --- elbo_gradients --------------------------------------------------------------------------------------------
 
-elbo_gradients = lecture.exercise(
-    "elbo_gradients",
-    hint="Of mean(-ELBO): (sigmoid(logits) - x) / N, mu / N, 0.5 * (exp(logvar) - 1) / N.",
-)
+elbo_gradients = lecture.exercise("elbo_gradients")
 
 
 def _check_gradients(student, x, logits, mu, logvar, only=None):
@@ -348,11 +334,7 @@ def stable_for_extreme_inputs(student, rng):
 
 # --- [device] train_vae ----------------------------------------------------------------------------------------
 
-train_vae = lecture.exercise(
-    "train_vae",
-    hint="Minimise mean(-ELBO) with Adam: reparameterize, BCE-with-logits summed over features, plus the KL.",
-    device=True,
-)
+train_vae = lecture.exercise("train_vae", device=True)
 
 
 def binary_patterns(rng, n, prototypes, flip=0.05):
@@ -369,16 +351,21 @@ def _independent_bits_baseline(X_train, X_test):
 
 def _tensor_result(got, shape, device, name):
     """Fail clearly unless ``got`` is a finite floating tensor of ``shape`` on ``device``."""
-    checks.that(got is not None, f"{name} returned None (is a `return` missing?)")
+    checks.that(got is not None, msg("checks.is_none", name=name))
     checks.that(
         type(got).__module__ == "torch" and hasattr(got, "shape"),
-        f"{name} has type {type(got).__name__}; expected a torch.Tensor",
+        msg("checks.tensor_wrong_type", name=name, type=type(got).__name__),
     )
-    checks.that(got.device.type == device.split(":")[0], f"{name} is on {got.device}, expected {device}")
-    checks.that(tuple(got.shape) == tuple(shape), f"{name} has shape {tuple(got.shape)}, expected {tuple(shape)}")
-    checks.that(got.is_floating_point(), f"{name} has dtype {got.dtype}, expected a floating dtype")
+    checks.that(
+        got.device.type == device.split(":")[0],
+        msg("lecture12.train_vae.device", name=name, got=got.device, expected=device),
+    )
+    checks.that(
+        tuple(got.shape) == tuple(shape), msg("checks.shape", name=name, got=tuple(got.shape), expected=tuple(shape))
+    )
+    checks.that(got.is_floating_point(), msg("lecture12.train_vae.not_float", name=name, got=got.dtype))
     values = got.detach().cpu().double().numpy()
-    checks.that(np.isfinite(values).all(), f"{name} contains NaN or inf")
+    checks.that(np.isfinite(values).all(), msg("lecture12.train_vae.nonfinite", name=name))
     return values
 
 
@@ -414,9 +401,14 @@ def _check_elbo_bar(student, device, rng, dim, n_protos, n_train, epochs, gain_b
     value, baseline = _heldout_elbo(student, device, rng, dim, prototypes, n_train, epochs, latent_dim=2)
     checks.that(
         value >= baseline + gain_bar,
-        f"held-out ELBO {value:.2f} nats per sample is below the bar {baseline + gain_bar:.2f} "
-        f"(= {baseline:.2f} of a model that ignores z, plus {gain_bar}); the reference reaches about "
-        f"{baseline + reference_gain:.1f}",
+        msg(
+            "lecture12.train_vae.below_bar",
+            value=value,
+            bar=baseline + gain_bar,
+            baseline=baseline,
+            gain=gain_bar,
+            reference=baseline + reference_gain,
+        ),
     )
 
 
@@ -441,7 +433,8 @@ def training_time(student, ref, device, timing, rng):
     torch = _torch()
     X = torch.from_numpy(binary_patterns(rng, 512, _binary(rng, (6, 24)))).float().to(device)
     times = student.time("train_vae", X, 2, 1, device, warmup=1, repeat=3, sync=device)
-    timing.compare("train_vae, 512 samples of 24 bits, 1 epoch", times, lambda: ref.train_vae(X, 2, 1, device))
+    label = msg("lecture12.train_vae.timing", n=512, bits=24)
+    timing.compare(label, times, lambda: ref.train_vae(X, 2, 1, device))
 
 
 ### END HIDDEN TESTS

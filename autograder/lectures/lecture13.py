@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder import checks
+from autograder.i18n import msg
 from autograder.oracles import lazy_torch as _torch
 from autograder.spec import Lecture
 
@@ -39,10 +40,7 @@ def _extreme_logits(rng, shape):
 
 # --- losses ------------------------------------------------------------------------------------------------
 
-discriminator_loss = lecture.exercise(
-    "discriminator_loss",
-    hint="mean(softplus(-real_logits)) + mean(softplus(fake_logits)): real labelled 1, fake labelled 0.",
-)
+discriminator_loss = lecture.exercise("discriminator_loss")
 
 
 def _d_oracle(real, fake):
@@ -81,9 +79,7 @@ def random_extreme_logits(student, rng):
 ### END HIDDEN TESTS
 
 
-generator_loss_minimax = lecture.exercise(
-    "generator_loss_minimax", hint="mean(log(1 - sigmoid(l))) = -mean(softplus(l)); it is <= 0."
-)
+generator_loss_minimax = lecture.exercise("generator_loss_minimax")
 
 
 def _minimax_oracle(fake):
@@ -116,9 +112,7 @@ def column_logits_and_extremes(student, rng):
 ### END HIDDEN TESTS
 
 
-generator_loss_nonsaturating = lecture.exercise(
-    "generator_loss_nonsaturating", hint="-mean(log sigmoid(l)) = mean(softplus(-l)): the fakes labelled 1."
-)
+generator_loss_nonsaturating = lecture.exercise("generator_loss_nonsaturating")
 
 
 def _nonsaturating_oracle(fake):
@@ -161,10 +155,7 @@ def column_logits_and_extremes(student, rng):
 
 # --- generator_loss_gradients --------------------------------------------------------------------------------
 
-generator_loss_gradients = lecture.exercise(
-    "generator_loss_gradients",
-    hint="Of the means over M logits: d_minimax = -sigmoid(l) / M, d_nonsaturating = -sigmoid(-l) / M.",
-)
+generator_loss_gradients = lecture.exercise("generator_loss_gradients")
 
 
 def _gradient_oracle(fake):
@@ -199,7 +190,7 @@ def minimax_vanishes_where_d_rejects_fakes(student, rng):
     ratio = float(np.max(np.abs(d_minimax)) / np.min(np.abs(d_nonsaturating)))
     checks.that(
         ratio < 1e-7,
-        f"the minimax gradient should vanish next to the non-saturating one here; their ratio is {ratio:.3g}",
+        msg("lecture13.generator_loss_gradients.not_vanishing", ratio=ratio),
     )
 
 
@@ -229,18 +220,20 @@ def gradient_is_of_the_mean(student, rng):
 
 def _rows(got, steps, d, name):
     """Fail clearly unless ``got`` is a finite float array of shape (steps, d); return it."""
-    checks.that(got is not None, f"{name} is None (is a `return` statement missing?)")
-    checks.that(isinstance(got, np.ndarray), f"{name} has type {type(got).__name__}; expected a numpy array")
-    checks.that(got.shape == (steps, d), f"{name} has shape {got.shape}, expected {(steps, d)}")
-    checks.that(got.dtype.kind == "f", f"{name} has dtype {got.dtype}, expected float64")
+    checks.that(got is not None, msg("checks.is_none", name=name))
+    checks.that(isinstance(got, np.ndarray), msg("checks.array_wrong_type", name=name, type=type(got).__name__))
+    checks.that(got.shape == (steps, d), msg("checks.shape", name=name, got=got.shape, expected=(steps, d)))
+    checks.that(got.dtype.kind == "f", msg("checks.dtype", name=name, got=got.dtype, expected="float64"))
     checks.that(
         np.isfinite(got).all(),
-        f"{name} contains NaN or inf at rows {sorted(set(np.argwhere(~np.isfinite(got))[:, 0].tolist()))}",
+        msg(
+            "lecture13.lerp.nonfinite_rows", name=name, rows=sorted(set(np.argwhere(~np.isfinite(got))[:, 0].tolist()))
+        ),
     )
     return got
 
 
-lerp = lecture.exercise("lerp", hint="Rows (1 - t) * z0 + t * z1 for t = np.linspace(0, 1, steps).")
+lerp = lecture.exercise("lerp")
 
 
 def _lerp_oracle(z0, z1, steps):
@@ -273,11 +266,7 @@ def other_sizes(student, rng):
 ### END HIDDEN TESTS
 
 
-slerp = lecture.exercise(
-    "slerp",
-    hint="sin((1-t) w)/sin w * z0 + sin(t w)/sin w * z1 with cos w = z0.z1/(|z0||z1|); lerp when sin w ~ 0 "
-    "or a vector is zero.",
-)
+slerp = lecture.exercise("slerp")
 
 
 def _slerp_oracle(z0, z1, steps):
@@ -365,7 +354,7 @@ def one_and_two_steps_and_wide_vectors(student, rng):
 ### END HIDDEN TESTS
 
 
-latent_arithmetic = lecture.exercise("latent_arithmetic", hint="Return a - b + c (elementwise).")
+latent_arithmetic = lecture.exercise("latent_arithmetic")
 
 
 def _arithmetic_oracle(a, b, c):
@@ -391,11 +380,7 @@ def batches(student, rng):
 
 # --- [device] train_gan --------------------------------------------------------------------------------------
 
-train_gan = lecture.exercise(
-    "train_gan",
-    hint="Alternate a D step (real 1, G(z).detach() 0) and a G step (non-saturating: fakes labelled 1).",
-    device=True,
-)
+train_gan = lecture.exercise("train_gan", device=True)
 
 TWO_MODES_1D = (np.array([[-2.0], [2.0]]), 0.5)
 THREE_MODES_2D = (np.array([[2.0, 0.0], [-1.0, 3**0.5], [-1.0, -(3**0.5)]]), 0.3)
@@ -407,7 +392,7 @@ def mixture_sampler(rng, centers, std, device):
 
     def real_sampler(m):
         m = int(m)
-        checks.that(1 <= m <= 100_000, f"real_sampler was asked for {m} samples; ask for 1 to 100000")
+        checks.that(1 <= m <= 100_000, msg("lecture13.train_gan.sampler_request", m=m))
         k = rng.integers(0, len(centers), size=m)
         x = centers[k] + std * rng.normal(size=(m, centers.shape[1]))
         return torch.from_numpy(x.astype(np.float32)).to(device)
@@ -424,16 +409,19 @@ def _generated(student, device, rng, mixture, steps, latent_dim, n=2000):
     d = centers.shape[1]
     checks.that(
         type(samples).__module__ == "torch" and hasattr(samples, "shape"),
-        f"the generator must return a torch.Tensor of samples; got {type(samples).__name__}",
+        msg("lecture13.train_gan.not_tensor", type=type(samples).__name__),
     )
-    checks.that(samples.device.type == device.split(":")[0], f"the samples are on {samples.device}, expected {device}")
+    checks.that(
+        samples.device.type == device.split(":")[0],
+        msg("lecture13.train_gan.device", got=samples.device, expected=device),
+    )
     checks.that(
         tuple(samples.shape) == (n, d),
-        f"the generator maps noise of shape {(n, latent_dim)} to shape {tuple(samples.shape)}, expected {(n, d)}",
+        msg("lecture13.train_gan.shape", noise=(n, latent_dim), got=tuple(samples.shape), expected=(n, d)),
     )
-    checks.that(samples.is_floating_point(), f"the samples have dtype {samples.dtype}, expected float32")
+    checks.that(samples.is_floating_point(), msg("lecture13.train_gan.dtype", got=samples.dtype))
     values = samples.detach().cpu().double().numpy()
-    checks.that(np.isfinite(values).all(), "the generated samples contain NaN or inf")
+    checks.that(np.isfinite(values).all(), msg("lecture13.train_gan.nonfinite"))
     return values
 
 
@@ -452,14 +440,18 @@ def _check_modes(samples, mixture, share_bar, close_bar):
     for k, share in enumerate(shares):
         checks.that(
             share >= share_bar,
-            f"only {share:.1%} of the generated samples lie near mode {k} at "
-            f"{centers[k].round(2).tolist()} (expected about {expected:.0%}, bar {share_bar:.0%}): "
-            "mode collapse?",
+            msg(
+                "lecture13.train_gan.mode_share",
+                share=share,
+                k=k,
+                center=centers[k].round(2).tolist(),
+                expected=expected,
+                bar=share_bar,
+            ),
         )
     checks.that(
         close >= close_bar,
-        f"only {close:.1%} of the generated samples lie within 3 std of a mode "
-        f"(bar {close_bar:.0%}; the reference puts about 96% there)",
+        msg("lecture13.train_gan.near_modes", close=close, bar=close_bar),
     )
 
 
@@ -472,8 +464,8 @@ def _check_modes(samples, mixture, share_bar, close_bar):
 def matches_a_two_mode_mixture_in_1d(student, device, rng):
     samples = _generated(student, device, rng, TWO_MODES_1D, steps=600, latent_dim=4)
     mean, std = float(samples.mean()), float(samples.std())
-    checks.that(abs(mean) <= 0.6, f"the generated samples have mean {mean:.3f}, expected 0 +- 0.6")
-    checks.that(1.5 <= std <= 2.7, f"the generated samples have std {std:.3f}, expected 2.06 (bar 1.5-2.7)")
+    checks.that(abs(mean) <= 0.6, msg("lecture13.train_gan.mean", mean=mean))
+    checks.that(1.5 <= std <= 2.7, msg("lecture13.train_gan.std", std=std))
     _check_modes(samples, TWO_MODES_1D, share_bar=0.30, close_bar=0.80)
 
 
@@ -508,7 +500,7 @@ def training_time(student, ref, device, timing, rng):
     def reference():
         ref.train_gan(sampler, 4, 10, device)(noise).cpu()
 
-    timing.compare("train_gan, 10 steps in 1-D (yours: +10 callbacks)", times, reference)
+    timing.compare(msg("lecture13.train_gan.timing", steps=10), times, reference)
 
 
 ### END HIDDEN TESTS
