@@ -23,43 +23,95 @@ import typer
 
 from autograder import paths, registry
 from autograder.formats import FORMATS
-from autograder.i18n import msg
+from autograder.i18n import LANGUAGES, msg, set_language
+
+
+def language_from_argv(argv: list[str]) -> str | None:
+    """The language that ``--lang X`` or ``--lang=X`` asks for in ``argv`` (``None`` when none is valid).
+
+    Typer builds every help text when the commands are declared, so the language has to be known before
+    that: this scan runs at import time. The option is also declared on every command (see :data:`LangOpt`)
+    so that typer accepts it, and its callback validates it.
+    """
+    for index, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and index + 1 < len(argv):
+            value = argv[index + 1]
+        elif arg.startswith("--lang="):
+            value = arg.partition("=")[2]
+        else:
+            continue
+        if value.strip().lower() in LANGUAGES:
+            return value.strip().lower()
+    return None
+
+
+_ARGV_LANGUAGE = language_from_argv(sys.argv[1:])
+if _ARGV_LANGUAGE is not None:
+    set_language(_ARGV_LANGUAGE)
+
+
+def _choose_language(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if value.strip().lower() not in LANGUAGES:
+        raise typer.BadParameter(msg("cli.usage.unknown_language", value=value))
+    set_language(value.strip().lower())
+    return value
+
+
+LangOpt = Annotated[
+    Optional[str],  # noqa: UP045 - typer reads this annotation at run time
+    typer.Option(
+        "--lang",
+        help=msg("cli.opt.lang"),
+        callback=_choose_language,
+        is_eager=True,
+        metavar="ko|en",
+        show_default=False,
+    ),
+]
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     rich_markup_mode=None,
-    help="Grade deep-learning course exercises. Run `grade list` to see the lectures.",
+    help=msg("cli.help"),
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+
+@app.callback()
+def _options(lang: LangOpt = None) -> None:
+    """Options before the command (``grade --lang ko list``)."""
+
+
 SubmissionOpt = Annotated[
     Optional[Path],  # noqa: UP045 - typer reads this annotation at run time
-    typer.Option("--submission", "-s", help="A lectureNN.py file, a folder holding one, or a Jupyter notebook."),
+    typer.Option("--submission", "-s", help=msg("cli.opt.submission")),
 ]
 
 
 def _grade_command(number: int):
     def command(
         submission: SubmissionOpt = None,
-        reference: Annotated[bool, typer.Option(help="Grade the hidden reference solution.")] = False,
-        hidden: Annotated[bool, typer.Option(help="Add the hidden tests (instructor and CI mode).")] = False,
+        reference: Annotated[bool, typer.Option(help=msg("cli.opt.reference"))] = False,
+        hidden: Annotated[bool, typer.Option(help=msg("cli.opt.hidden"))] = False,
         json_file: Annotated[
-            Optional[Path], typer.Option("--json", help="Write the results as JSON to this file.")  # noqa: UP045
+            Optional[Path], typer.Option("--json", help=msg("cli.opt.json"))  # noqa: UP045
         ] = None,
         fail_under: Annotated[
             Optional[float],  # noqa: UP045
-            typer.Option(help="Exit with status 1 when the score is below this percentage."),
+            typer.Option(help=msg("cli.opt.fail_under")),
         ] = None,
-        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print a one-line summary only.")] = False,
-        device: Annotated[str, typer.Option(help="Device for [device] tasks: auto, cpu or cuda.")] = "auto",
-        timeout: Annotated[float, typer.Option(help="Seconds allowed per call of a student function.")] = 10.0,
-        sandbox: Annotated[
-            str, typer.Option(help="Isolation of student code: auto (bwrap when available), bwrap or process.")
-        ] = "auto",
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help=msg("cli.opt.quiet"))] = False,
+        device: Annotated[str, typer.Option(help=msg("cli.opt.device"))] = "auto",
+        timeout: Annotated[float, typer.Option(help=msg("cli.opt.timeout"))] = 10.0,
+        sandbox: Annotated[str, typer.Option(help=msg("cli.opt.sandbox"))] = "auto",
         exercise: Annotated[
             Optional[list[str]],  # noqa: UP045
-            typer.Option("--exercise", "-e", help="Grade only this exercise (repeatable)."),
+            typer.Option("--exercise", "-e", help=msg("cli.opt.exercise")),
         ] = None,
         fmt: Annotated[
             Optional[str],  # noqa: UP045
@@ -68,6 +120,7 @@ def _grade_command(number: int):
         out: Annotated[
             Optional[Path], typer.Option("--out", help=msg("formats.cli.out_help"))  # noqa: UP045
         ] = None,
+        lang: LangOpt = None,
     ) -> None:
         raise typer.Exit(
             run_grade(
@@ -87,7 +140,7 @@ def _grade_command(number: int):
             )
         )
 
-    command.__doc__ = f"Grade lecture {number} (assignments/lecture{number:02d}.py unless told otherwise)."
+    command.__doc__ = msg("cli.command.grade", number=number)
     return command
 
 
@@ -122,33 +175,38 @@ def run_grade(
         err.print(msg("cli.error", error=msg("formats.cli.out_without_format")))
         return 2
     if reference and submission is not None:
-        err.print("error: --reference and --submission cannot be used together")
+        err.print(msg("cli.error", error=msg("cli.usage.reference_and_submission")))
         return 2
     if device not in ("auto", "cpu", "cuda"):
-        err.print(f"error: --device must be auto, cpu or cuda, not {device!r}")
+        err.print(msg("cli.error", error=msg("cli.usage.device", device=device)))
         return 2
     from autograder import sandbox
 
     try:
         sandbox_mode = sandbox.choose(sandbox_mode)
     except (ValueError, sandbox.SandboxUnavailable) as exc:
-        err.print(f"error: --sandbox: {exc}")
+        err.print(msg("cli.error", error=msg("cli.usage.sandbox", error=exc)))
         return 2
     if fail_under is not None and not 0 <= fail_under <= 100:
-        err.print("error: --fail-under is a percentage between 0 and 100")
+        err.print(msg("cli.error", error=msg("cli.usage.fail_under")))
         return 2
     try:
         path = paths.reference_path(number) if reference else paths.find_submission(number, submission)
         if not path.is_file():
-            raise FileNotFoundError(f"no reference solution at {path}")
+            raise FileNotFoundError(msg("engine.no_reference", path=path))
     except FileNotFoundError as exc:
-        err.print(f"error: {exc}")
+        err.print(msg("cli.error", error=exc))
         return 2
     lecture = registry.load(number)
+    from autograder.quiz.grading import available as quiz_available
+    from autograder.quiz.sheet import sheet_path as quiz_sheet_path
+
     if exercises:
-        unknown = [e for e in exercises if e not in lecture.exercises]
+        unknown = [e for e in exercises if e not in lecture.exercises and not (e == "quiz" and quiz_available(number))]
         if unknown:
-            err.print(f"error: lecture {number} has no exercise {', '.join(unknown)}; see `grade list`")
+            err.print(
+                msg("cli.error", error=msg("cli.usage.unknown_exercise", number=number, names=", ".join(unknown)))
+            )
             return 2
 
     from autograder import report, runner
@@ -160,10 +218,16 @@ def run_grade(
         try:
             resolve_device("cuda")
         except ValueError as exc:
-            err.print(f"error: {exc}")
+            err.print(msg("cli.error", error=exc))
             return 2
     options = runner.GradeOptions(
-        hidden=hidden, device=device, limits=Limits(call_timeout=timeout), exercises=exercises, sandbox=sandbox_mode
+        hidden=hidden,
+        device=device,
+        limits=Limits(call_timeout=timeout),
+        exercises=exercises,
+        sandbox=sandbox_mode,
+        quiz_sheet=None if reference else quiz_sheet_path(number, beside=path),
+        quiz_reference=reference,
     )
     console = make_console(sys.stderr if fmt is not None and out is None else None)
     total = sum(
@@ -177,7 +241,7 @@ def run_grade(
             try:
                 graded = stack.enter_context(notebook_submission.as_module(path, paths.module_name(number)))
             except notebook_submission.NotebookError as exc:
-                err.print(f"error: {path}: {exc}")
+                err.print(msg("cli.error", error=msg("cli.usage.notebook", path=path, error=exc)))
                 return 2
         with report.progress_display(console if not quiet else make_console(sys.stderr), total) as hook:
             result = runner.grade(number, graded, options, progress=hook)
@@ -191,7 +255,7 @@ def run_grade(
         return 2
     if fail_under is not None and result.percent < fail_under:
         if not quiet:
-            console.print(f"Score {result.percent:.1f}% is below --fail-under {fail_under:g}%.")
+            console.print(msg("cli.below_fail_under", percent=result.percent, fail_under=fail_under))
         return 1
     return 0
 
@@ -215,8 +279,8 @@ def _write_outputs(result, json_file: Path | None, fmt: str | None, out: Path | 
     return True
 
 
-@app.command("list")
-def list_lectures() -> None:
+@app.command("list", help=msg("cli.command.list"))
+def list_lectures(lang: LangOpt = None) -> None:
     """Show the lectures, their exercises and points (public + hidden)."""
     from rich.table import Table
     from rich.text import Text
@@ -225,19 +289,22 @@ def list_lectures() -> None:
 
     console = make_console()
     table = Table(box=None, pad_edge=False)
-    table.add_column("Lecture / exercise", min_width=30)
-    for column in ("Public", "Hidden", "Tests"):
-        table.add_column(column, justify="right")
+    table.add_column(msg("cli.list.lecture"), min_width=30)
+    for column in ("cli.list.public", "cli.list.hidden", "cli.list.tests"):
+        table.add_column(msg(column), justify="right")
+    from autograder.quiz.grading import load_quiz
+
     for number in registry.available():
         lecture = registry.load(number)
         exercises = list(lecture.exercises.values())
-        public = sum(ex.max_points(hidden=False) for ex in exercises)
-        everything = sum(ex.max_points(hidden=True) for ex in exercises)
+        quiz = load_quiz(number)
+        public = sum(ex.max_points(hidden=False) for ex in exercises) + (quiz.max_points if quiz else 0)
+        everything = sum(ex.max_points(hidden=True) for ex in exercises) + (quiz.max_points if quiz else 0)
         table.add_row(
-            Text(f"lecture{number}  {lecture.title}", style="bold"),
+            Text(f"lecture{number}  {lecture.display_title}", style="bold"),
             f"{public:g}",
             f"{everything - public:g}",
-            str(sum(len(ex.tests) for ex in exercises)),
+            str(sum(len(ex.tests) for ex in exercises) + (len(quiz.questions) if quiz else 0)),
         )
         for ex in exercises:
             public = ex.max_points(hidden=False)
@@ -247,12 +314,14 @@ def list_lectures() -> None:
                 f"{ex.max_points(hidden=True) - public:g}",
                 str(len(ex.tests)),
             )
+        if quiz:
+            table.add_row(Text("  " + msg("cli.list.quiz")), f"{quiz.max_points:g}", "0", str(len(quiz.questions)))
     console.print(table)
 
 
 LecturesArg = Annotated[
     Optional[list[str]],  # noqa: UP045
-    typer.Argument(help="Lectures (e.g. lecture4 5); every lecture when none are given.", show_default=False),
+    typer.Argument(help=msg("cli.opt.lectures"), show_default=False),
 ]
 
 
@@ -261,14 +330,14 @@ def _lecture_numbers(names: list[str] | None) -> list[int]:
     for name in names or []:
         number = registry.parse(name)
         if number is None or number not in registry.available():
-            raise typer.BadParameter(f"no lecture {name!r}; see `grade list`")
+            raise typer.BadParameter(msg("cli.usage.unknown_lecture", name=name))
         numbers.append(number)
     return numbers
 
 
 def _instructor_tools() -> None:
     if _STUDENT_RELEASE or not paths.SOLUTIONS.is_dir():
-        print("error: this command needs the instructor's checkout of the kit (it is not in a student release)")
+        print(msg("cli.error", error=msg("cli.usage.instructor_only")))
         raise typer.Exit(2)
 
 
@@ -276,12 +345,13 @@ def _instructor_tools() -> None:
 _STUDENT_RELEASE = not (Path(paths.__file__).resolve().parent / "release" / "__init__.py").is_file()
 
 
-@app.command("release", hidden=_STUDENT_RELEASE)
+@app.command("release", hidden=_STUDENT_RELEASE, help=msg("cli.command.release"))
 def release_command(
     lectures: LecturesArg = None,
-    out: Annotated[Path, typer.Option(help="Folder for the releases (its student/ is replaced).")] = Path("release"),
-    notebooks: Annotated[bool, typer.Option(help="Also an nbgrader course folder (runs nbgrader).")] = False,
-    gradescope: Annotated[bool, typer.Option(help="Also a Gradescope autograder zip per lecture.")] = False,
+    out: Annotated[Path, typer.Option(help=msg("cli.opt.release_out"))] = Path("release"),
+    notebooks: Annotated[bool, typer.Option(help=msg("cli.opt.notebooks"))] = False,
+    gradescope: Annotated[bool, typer.Option(help=msg("cli.opt.gradescope"))] = False,
+    lang: LangOpt = None,
 ) -> None:
     """Build the student release (OUT/student and OUT/student.zip) and scan it for leaks."""
     _instructor_tools()
@@ -290,21 +360,23 @@ def release_command(
     raise typer.Exit(cli_commands.release(_lecture_numbers(lectures), out, notebooks, gradescope))
 
 
-@app.command("verify", hidden=_STUDENT_RELEASE)
+@app.command("verify", hidden=_STUDENT_RELEASE, help=msg("cli.command.verify"))
 def verify_command(
     lectures: LecturesArg = None,
-    mutants: Annotated[bool, typer.Option(help="Run the mutation self-check (slow).")] = True,
-    per_mutant: Annotated[float, typer.Option(help="Wall-clock seconds allowed per mutant.")] = 60.0,
-    min_kill_rate: Annotated[float, typer.Option(help="Fail below this kill rate per lecture (percent).")] = 90.0,
+    mutants: Annotated[bool, typer.Option(help=msg("cli.opt.mutants"))] = True,
+    per_mutant: Annotated[float, typer.Option(help=msg("cli.opt.per_mutant"))] = 60.0,
+    min_kill_rate: Annotated[float, typer.Option(help=msg("cli.opt.min_kill_rate"))] = 90.0,
     json_file: Annotated[
-        Optional[Path], typer.Option("--json", help="Write the verification report as JSON.")  # noqa: UP045
+        Optional[Path], typer.Option("--json", help=msg("cli.opt.verify_json"))  # noqa: UP045
     ] = None,
+    lang: LangOpt = None,
 ) -> None:
     """The instructor's pre-release check (reference, stubs, tests, leaks, mutation kill rate)."""
     _instructor_tools()
     from autograder.release import verify
 
     raise typer.Exit(verify.main(_lecture_numbers(lectures), mutants, per_mutant, json_file, min_kill_rate))
+
 
 @app.command("batch", hidden=_STUDENT_RELEASE, help=msg("batch.cli.command"))
 def batch_command(
@@ -328,6 +400,7 @@ def batch_command(
         Optional[str], typer.Option(help=msg("batch.cli.scheduler"), show_default=False)  # noqa: UP045
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=msg("batch.cli.quiet"))] = False,
+    lang: LangOpt = None,
 ) -> None:
     _instructor_tools()
     from autograder.batch import cli_commands
