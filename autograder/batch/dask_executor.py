@@ -13,11 +13,12 @@ temporary folder on the worker, runs the same :func:`~autograder.batch.jobs.run_
 
 - Tasks are impure (``pure=False``: grading the same file twice is two tasks) and never retried: a crash
   is a result, not something to try again on another machine. A LocalCluster started here also sets
-  :data:`SCHEDULER_CONFIG` (``allowed-failures`` 0, ``worker-saturation`` 1.0), so a grading process that
-  dies gives that student, and only that student, an ``error`` outcome at once; an external scheduler keeps
-  its own settings (the README shows how to set them).
-- Outcomes are yielded as tasks finish (``as_completed``); at most :data:`WINDOW_PER_THREAD` tasks per
-  worker thread are in flight, so a large class is not held in memory all at once.
+  :data:`SCHEDULER_CONFIG` (``allowed-failures`` 0), so a grading process that dies gives that student an
+  ``error`` outcome at once; an external scheduler keeps its own setting (the README shows how to set it).
+- Outcomes are yielded as tasks finish (``as_completed``). The coordinator keeps one task in flight per
+  worker thread and submits the next when one finishes: a large class is never held in memory at once,
+  a worker never holds a task it is not running (a worker that dies takes only its own student's row
+  along), and a cluster that grows or shrinks (adaptive scaling) is followed task by task.
 - Every worker must grade with the same kit as the coordinator: each task carries the coordinator's
   :func:`kit_fingerprint` (a hash of the kit's code, catalogue and reference solutions) and a worker whose
   kit differs answers with an ``error`` outcome saying so instead of grading.
@@ -49,12 +50,9 @@ from autograder.batch import unpack
 from autograder.batch.jobs import Job, Outcome, run_job
 from autograder.i18n import msg
 
-WINDOW_PER_THREAD = 4  # tasks in flight per worker thread (at least MIN_WINDOW in all)
-MIN_WINDOW = 16
 SCATTER_BYTES = 1 << 20  # payloads above this go to the cluster with scatter, not inside the task graph
-# A scheduler started here (and the one the README recommends): a task whose worker dies is not retried
-# (a crash is a result), and a worker holds only the task it runs, so a dying worker takes no other one along.
-SCHEDULER_CONFIG = {"distributed.scheduler.allowed-failures": 0, "distributed.scheduler.worker-saturation": 1.0}
+# A scheduler started here (and the one the README recommends): a task whose worker dies is not retried.
+SCHEDULER_CONFIG = {"distributed.scheduler.allowed-failures": 0}
 
 
 class ClusterError(RuntimeError):
@@ -202,8 +200,8 @@ class DaskExecutor:
         self.address = self.client.scheduler.address
 
     def _window(self) -> int:
-        threads = sum(self.client.nthreads().values())
-        return max(MIN_WINDOW, WINDOW_PER_THREAD * threads)
+        """Tasks to keep in flight: one per worker thread (at least one while the cluster has no worker yet)."""
+        return max(1, sum(self.client.nthreads().values()))
 
     def run(self, jobs: Sequence[Job]) -> Iterator[Outcome]:
         """Yield one outcome per job, in the order the cluster finishes them."""
@@ -212,10 +210,9 @@ class DaskExecutor:
         fingerprint = kit_fingerprint()
         pending: dict[Any, tuple[Job, float]] = {}
         finished = as_completed([], with_results=False)
-        window = self._window()
         try:
             for job in jobs:
-                if len(pending) >= window:
+                while len(pending) >= self._window():
                     yield self._collect(next(finished), pending)
                 started = time.perf_counter()
                 try:
@@ -225,7 +222,7 @@ class DaskExecutor:
                     continue
                 if len(packed.data) > SCATTER_BYTES:
                     packed = self.client.scatter(packed, hash=False)
-                key = f"grade-{job.student_id}-{uuid.uuid4().hex}"
+                key = f"grade-{uuid.uuid4().hex}"  # one task group on the dashboard
                 future = self.client.submit(grade_packed, job, packed, fingerprint, key=key, pure=False, retries=0)
                 pending[future.key] = (job, started)
                 finished.add(future)
