@@ -469,8 +469,10 @@ def _check_clipped(got, grads, max_norm):
             len(got) == len(grads), msg("lecture08.clip_gradients.list_length", got=len(got), expected=len(grads))
         )
         items = [(f"clipped[{i}]", g, e) for i, (g, e) in enumerate(zip(got, grads))]
-    note = "scaled_note" if factor < 1 else "unchanged_note"
-    what = msg(f"lecture08.clip_gradients.{note}", norm=norm, max_norm=max_norm, factor=factor)
+    if factor < 1:
+        what = msg("lecture08.clip_gradients.scaled_note", norm=norm, max_norm=max_norm, factor=factor)
+    else:
+        what = msg("lecture08.clip_gradients.unchanged_note", norm=norm, max_norm=max_norm)
     for name, g, e in items:
         checks.array(g, e * factor, name=f"{name} {what}", rtol=1e-12, atol_scale=1e-14)
 
