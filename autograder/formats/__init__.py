@@ -16,7 +16,6 @@ on a stream. When ``GITHUB_STEP_SUMMARY`` names a file (GitHub Actions sets it f
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Callable, Mapping
@@ -24,13 +23,14 @@ from pathlib import Path
 from typing import TextIO
 
 from autograder.formats import classroom, gradescope, junit, markdown
+from autograder.formats.text import json_text
 from autograder.results import LectureResult, write_atomic
 
 STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
 
 
 def _json(result: LectureResult) -> str:
-    return json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    return json_text(result.to_dict()) + "\n"
 
 
 FORMATS: dict[str, Callable[[LectureResult], str]] = {

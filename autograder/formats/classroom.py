@@ -25,6 +25,7 @@ import json
 from typing import Any
 
 from autograder.formats.gradescope import test_output
+from autograder.formats.text import json_text
 from autograder.i18n import msg
 from autograder.results import LectureResult, TestResult
 
@@ -66,7 +67,7 @@ def to_results(result: LectureResult) -> dict[str, Any]:
 
 def encode(data: dict[str, Any]) -> str:
     """The step output's value: base64 of the compact UTF-8 JSON."""
-    return base64.b64encode(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")).decode()
+    return base64.b64encode(json_text(data, indent=None).encode("utf-8")).decode()
 
 
 def decode(value: str) -> dict[str, Any]:

@@ -16,9 +16,9 @@ this module's :func:`to_results`.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from autograder.formats.text import json_text
 from autograder.i18n import msg
 from autograder.results import LectureResult, TestResult
 
@@ -79,7 +79,7 @@ def failure_results(message: str) -> dict[str, Any]:
 
 def render(result: LectureResult) -> str:
     """``grade --format gradescope``: :func:`to_results` as indented JSON."""
-    return json.dumps(to_results(result), indent=2, ensure_ascii=False) + "\n"
+    return json_text(to_results(result)) + "\n"
 
 
 def validate(data: dict[str, Any]) -> list[str]:

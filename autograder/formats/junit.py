@@ -35,8 +35,11 @@ MESSAGE_ATTRIBUTE_CHARS = 300  # the ``message`` attribute is a one-line summary
 
 
 def xml_text(text: str) -> str:
-    """``text`` with every character XML 1.0 cannot hold (and other controls) as a visible escape."""
-    return visible_controls(text)
+    """``text`` with every character XML 1.0 cannot hold (and other controls) as a visible escape.
+
+    A carriage return is escaped too: XML parsers turn a literal one into a newline.
+    """
+    return visible_controls(text, keep="\t\n")
 
 
 def _seconds(value: float) -> str:

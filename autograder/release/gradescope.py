@@ -13,7 +13,6 @@ The schema and the conversion are :mod:`autograder.formats.gradescope`'s (``grad
 from __future__ import annotations
 
 import argparse
-import json
 import time
 import zipfile
 from contextlib import ExitStack
@@ -22,6 +21,7 @@ from typing import Any
 
 from autograder import paths
 from autograder.formats.gradescope import VISIBILITIES, failure_results, to_results, validate  # noqa: F401
+from autograder.formats.text import json_text
 from autograder.release import sources
 
 KIT_FILES = ("pyproject.toml", "cli.py", "README.md")
@@ -134,7 +134,8 @@ def run(number: int, root: Path, device: str = "auto", timeout: float = 10.0) ->
         except notebook_submission.NotebookError as exc:
             data = failure_results(f"{submission.name}: {exc}")
     data["execution_time"] = round(time.perf_counter() - started, 3)
-    write_atomic(root / "results" / "results.json", json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    # json_text: student output may hold a lone surrogate, which plain UTF-8 encoding refuses
+    write_atomic(root / "results" / "results.json", json_text(data) + "\n")
     return data
 
 
