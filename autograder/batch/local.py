@@ -168,16 +168,17 @@ class LocalExecutor:
         job, process = running.job, running.process
         elapsed = now - running.started
         if running.conn.poll():
+            outcome: Outcome | None
             try:
-                outcome: Outcome = running.conn.recv()
+                outcome = running.conn.recv()
             except (EOFError, OSError):  # died while sending, or exited without a word
-                outcome = self._died(running, elapsed)
+                outcome = None
             running.conn.close()
             process.join(GRACE_S)
             if process.is_alive():
                 process.kill()
                 process.join()
-            return outcome
+            return outcome if outcome is not None else self._died(running, elapsed)
         if not process.is_alive():
             running.conn.close()
             process.join()
