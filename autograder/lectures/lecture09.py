@@ -195,7 +195,7 @@ def closed_forget_gate_erases_the_cell(student, rng):
     x, h_prev, c_prev, Wx, Wh, b = _step_inputs(rng, 3, 2, 4)
     b = b.copy()
     b[4:8] = -1000.0
-    _check_step(student, (x, h_prev, c_prev, Wx, Wh, b), where=" with the forget gate closed")
+    _check_step(student, (x, h_prev, c_prev, Wx, Wh, b), where=msg("lecture09.lstm_step_forward.forget_closed"))
 
 
 ### END HIDDEN TESTS
@@ -345,7 +345,7 @@ def loss_only_at_the_last_step(student, rng):
     case = _seq_inputs(rng, 3, 10, 2, 4)
     dh = np.zeros((3, 10, 4))
     dh[:, -1] = rng.normal(size=(3, 4))  # many-to-one: the gradient must reach t = 0 through h and c
-    _check_bptt(student, dh, case, where=" (upstream gradient on the last step only)")
+    _check_bptt(student, dh, case, where=msg("lecture09.lstm_backward.last_step_only"))
 
 
 @lstm_backward.test(points=1, hidden=True)

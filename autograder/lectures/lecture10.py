@@ -134,7 +134,7 @@ def symmetric_with_sqrt_degree_eigenvector(student, rng):
         rtol=1e-3,
         atol_scale=1e-3,
     )
-    checks.array(A_hat.T, A_hat, name="normalize_adjacency(A).T (A_hat must be symmetric)")
+    checks.array(A_hat.T, A_hat, name=msg("lecture10.normalize_adjacency.symmetric"))
     sqrt_d = np.sqrt(A.sum(axis=1) + 1.0)
     checks.array(A_hat @ sqrt_d, sqrt_d, name="A_hat @ sqrt(degrees of A + I)")
 

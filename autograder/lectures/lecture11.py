@@ -203,15 +203,18 @@ def _check_causal(student, rng, c, h, w, f, k, kind, positions):
     out = _array_of_shape(
         student.masked_conv2d_forward(x, W, b, kind), (len(batch), f, h, w), f"masked_conv2d_forward(x, w, b, {kind!r})"
     )
-    what = "at or after" if kind.upper() == "A" else "after (not at)"
+    what = (
+        msg("lecture11.masked_conv2d_forward.at_or_after")
+        if kind.upper() == "A"
+        else msg("lecture11.masked_conv2d_forward.after_not_at")
+    )
     for t, (r, s) in enumerate(positions):
         checks.array(
             out[t + 1, :, r, s],
             out[0, :, r, s],
             rtol=1e-9,
             atol_scale=1e-9,
-            name=f"out[n, :, {r}, {s}] (mask {kind!r}, {k}x{k} kernel) after changing the input pixels {what} "
-            f"({r}, {s}) in raster order (it must not change: the masked kernel never sees them)",
+            name=msg("lecture11.masked_conv2d_forward.unchanged", r=r, s=s, kind=repr(kind), k=k, what=what),
         )
 
 
@@ -315,8 +318,7 @@ def _check_normalised(student, rng, H, W, channel_axis):
         float(np.sum(np.exp(ll))),
         1.0,
         rtol=1e-9,
-        name=f"the sum of exp(log p(x)) over all {len(images)} binary {H}x{W} images "
-        "(probabilities of all images must add up to 1)",
+        name=msg("lecture11.pixelcnn_log_likelihood.sum_to_one", count=len(images), H=H, W=W),
     )
 
 
@@ -418,7 +420,7 @@ def _check_determined(student, rng, H, W):
         x,
         _determined_image(H, W),
         dtype="value",
-        name=f"the {H}x{W} sample with conditionals p in {{0, 1}} (the image is fully determined)",
+        name=msg("lecture11.sample_autoregressive.determined", H=H, W=W),
     )
 
 
@@ -458,13 +460,13 @@ def raster_order_and_what_cond_fn_sees(student, rng):
             seen.ravel()[filled],
             x.ravel()[filled],
             dtype="value",
-            name=f"x_partial at call {t} (pixel {pixel}), the pixels already drawn",
+            name=msg("lecture11.sample_autoregressive.drawn", t=t, pixel=pixel),
         )
         checks.array(
             seen.ravel()[~filled],
             np.zeros(H * W - t),
             dtype="value",
-            name=f"x_partial at call {t} (pixel {pixel}), the pixels not drawn yet (they must be 0)",
+            name=msg("lecture11.sample_autoregressive.not_drawn", t=t, pixel=pixel),
         )
 
 
@@ -518,8 +520,7 @@ def randomness_comes_from_rng(student, rng):
         again,
         first,
         dtype="value",
-        name="a second sample from a generator in the same state (it must repeat the first: draw only "
-        "from rng, not from np.random)",
+        name=msg("lecture11.sample_autoregressive.repeat"),
     )
     other = _sample(student, _Recorder(lambda x, i, j: 0.5), (4, 6), np.random.default_rng(seed + 1))
     checks.that(

@@ -317,7 +317,9 @@ def matches_a_rotation_in_the_plane(student, rng):
 def _check_fallback(student, cases):
     for label, (z0, z1) in cases.items():
         got = _rows(student.slerp(z0, z1, 5), 5, len(z0), f"slerp for {label}")
-        checks.array(got, _lerp_oracle(z0, z1, 5), name=f"slerp for {label} (should equal lerp)", atol_scale=1e-7)
+        checks.array(
+            got, _lerp_oracle(z0, z1, 5), name=msg("lecture13.slerp.should_equal_lerp", label=label), atol_scale=1e-7
+        )
 
 
 @slerp.test(points=1)
