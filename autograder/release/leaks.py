@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.i18n import msg
 from autograder.release import sources
 
 # A marker is a line of its own (as the stub generator and nbgrader read it), not a mention in prose.
@@ -49,7 +50,7 @@ def scan(folder: Path, numbers: list[int], allow_markers: tuple[str, ...] = ()) 
         relative = path.relative_to(folder).as_posix()
         parts = set(Path(relative).parts[:-1])
         if parts & FORBIDDEN_PARTS or path.suffix in FORBIDDEN_SUFFIXES:
-            leaks.append(Leak(relative, "a file that never ships to students"))
+            leaks.append(Leak(relative, msg("release.leak.never_ships")))
             continue
         text = path.read_text(encoding="utf-8", errors="replace")
         leaks += _scan_text(relative, text, name_pattern, regions, allow_markers)
@@ -65,18 +66,18 @@ QUIZ_ANSWER = re.compile(r"^answer\s*=", re.MULTILINE)
 def _scan_text(relative, text, name_pattern, regions, allow_markers) -> list[Leak]:
     found = []
     if QUIZ_KEY.search(text) and QUIZ_ANSWER.search(text):
-        found.append(Leak(relative, "a quiz answer key"))
+        found.append(Leak(relative, msg("release.leak.quiz_key")))
     for marker in sorted({m.group(0).strip() for m in MARKER.finditer(text)}):
         if marker not in allow_markers:
-            found.append(Leak(relative, f"the marker {marker!r}"))
+            found.append(Leak(relative, msg("release.leak.marker", marker=marker)))
     if name_pattern is not None:
         for hit in sorted({"".join(groups) for groups in name_pattern.findall(text)}):
-            found.append(Leak(relative, f"the hidden test name {hit!r}"))
+            found.append(Leak(relative, msg("release.leak.hidden_test_name", name=hit)))
     lines = [s for s in (raw.strip() for raw in text.splitlines()) if s and not s.startswith("#")]
     joined = "\n" + "\n".join(lines) + "\n"
     for region in regions:
         if "\n" + "\n".join(region.lines) + "\n" in joined:
-            found.append(Leak(relative, f"the solution of lecture {region.lecture}: {region.function}"))
+            found.append(Leak(relative, msg("release.leak.solution", lecture=region.lecture, function=region.function)))
     return found
 
 
@@ -90,5 +91,5 @@ def _scan_python(relative: str, text: str, bodies: dict[str, str]) -> list[Leak]
         if isinstance(node, ast.FunctionDef) and node.body:
             owner = bodies.get(sources.body_dump(node))
             if owner:
-                found.append(Leak(relative, f"the reference body of {owner} (as {node.name})"))
+                found.append(Leak(relative, msg("release.leak.reference_body", owner=owner, name=node.name)))
     return found

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from autograder import paths, registry
+from autograder.i18n import msg
 from autograder.release import sources
 
 CONFIG = """c = get_config()  # noqa: F821 - nbgrader's configuration file
@@ -56,23 +57,27 @@ def _summary(number: int) -> str:
     doc = ast.get_docstring(ast.parse(text)) or ""
     rows = [
         f"| `{ex.name}`{' [device]' if ex.device else ''} | {ex.max_points(hidden=True):g} | "
-        f"{len([t for t in ex.tests if not t.hidden])} public, {len([t for t in ex.tests if t.hidden])} hidden |"
+        + msg(
+            "release.notebook.tests",
+            public=len([t for t in ex.tests if not t.hidden]),
+            hidden=len([t for t in ex.tests if t.hidden]),
+        )
+        + " |"
         for ex in lecture.exercises.values()
     ]
     total = sum(ex.max_points(hidden=True) for ex in lecture.exercises.values())
     return "\n".join(
         [
-            f"# Lecture {number} - {lecture.title}",
+            msg("release.notebook.heading", number=number, title=lecture.display_title),
             "",
             doc,
             "",
-            "| Exercise | Points | Tests |",
+            msg("release.notebook.columns"),
             "|---|---:|---|",
             *rows,
-            f"| **Total** | **{total:g}** | |",
+            msg("release.notebook.total", total=total),
             "",
-            "Write each function in its cell (replace `raise NotImplementedError()`), run the cells, and run the",
-            "test cell below it: it grades your function with the course's kit (`grade` gives the same score).",
+            msg("release.notebook.how_to"),
         ]
     )
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder import paths, registry, stubs
+from autograder.i18n import msg
 
 BEGIN_HIDDEN = "### BEGIN HIDDEN TESTS"
 END_HIDDEN = "### END HIDDEN TESTS"
@@ -33,16 +34,26 @@ def strip_hidden(text: str, filename: str = "<lecture>") -> str:
         stripped = line.strip()
         if stripped == BEGIN_HIDDEN:
             if inside:
-                raise SourceError(f"{filename}:{number}: nested {BEGIN_HIDDEN}")
+                raise SourceError(msg("release.source.nested", filename=filename, line=number, marker=BEGIN_HIDDEN))
             inside = number
         elif stripped == END_HIDDEN:
             if not inside:
-                raise SourceError(f"{filename}:{number}: {END_HIDDEN} without {BEGIN_HIDDEN}")
+                raise SourceError(
+                    msg(
+                        "release.source.end_without_begin",
+                        filename=filename,
+                        line=number,
+                        end=END_HIDDEN,
+                        begin=BEGIN_HIDDEN,
+                    )
+                )
             inside = 0
         elif not inside:
             out.append(line)
     if inside:
-        raise SourceError(f"{filename}:{inside}: {BEGIN_HIDDEN} without {END_HIDDEN}")
+        raise SourceError(
+            msg("release.source.begin_without_end", filename=filename, line=inside, begin=BEGIN_HIDDEN, end=END_HIDDEN)
+        )
     return "".join(out)
 
 
@@ -58,7 +69,7 @@ def selected(numbers: list[int] | None) -> list[int]:
         return available
     unknown = [n for n in numbers if n not in available]
     if unknown:
-        raise SourceError(f"no lecture {', '.join(map(str, unknown))} (have {available})")
+        raise SourceError(msg("release.source.no_lecture", numbers=", ".join(map(str, unknown)), available=available))
     return sorted(set(numbers))
 
 

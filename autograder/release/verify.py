@@ -17,7 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rich.cells import cell_len
+
 from autograder import paths, registry, runner, stubs
+from autograder.i18n import msg
 from autograder.release import bundle, leaks, mutation, sources
 
 
@@ -50,9 +53,11 @@ def check_structure(number: int) -> list[str]:
         public = [t for t in exercise.tests if not t.hidden]
         hidden = [t for t in exercise.tests if t.hidden]
         if not public or not hidden:
-            problems.append(f"{exercise.name}: {len(public)} public and {len(hidden)} hidden tests (need both)")
+            problems.append(
+                msg("release.verify.tests_need_both", exercise=exercise.name, public=len(public), hidden=len(hidden))
+            )
         if exercise.max_points(hidden=False) <= 0 or exercise.max_points(hidden=True) <= exercise.max_points(False):
-            problems.append(f"{exercise.name}: public and hidden tests need positive points")
+            problems.append(msg("release.verify.points_need_positive", exercise=exercise.name))
     return problems
 
 
@@ -62,16 +67,25 @@ def check_reference_and_stub(number: int) -> list[str]:
     result = runner.grade(number, paths.reference_path(number), options)
     if result.score != result.max_score or result.max_score <= 0:
         failed = [f"{t.exercise} > {t.name}" for t in result.tests() if not t.passed]
-        problems.append(f"reference scores {result.score:g}/{result.max_score:g}; failed: {', '.join(failed)}")
+        problems.append(
+            msg(
+                "release.verify.reference_not_full",
+                score=result.score,
+                max_score=result.max_score,
+                failed=", ".join(failed),
+            )
+        )
     with tempfile.TemporaryDirectory(prefix="grade-verify-") as folder:
         stub = Path(folder) / f"{paths.module_name(number)}.py"
         stub.write_text(stubs.stub_for(number), encoding="utf-8")
         result = runner.grade(number, stub, options)
     if result.score != 0:
-        problems.append(f"the stubs score {result.score:g} (expected 0)")
-    broken = [t for t in result.tests() if t.status not in ("not_implemented", "failed") or "import" in t.message]
-    if any("could not be imported" in t.message or t.status == "error" for t in broken):
-        problems.append("the stubs do not import cleanly: " + broken[0].message.splitlines()[0])
+        problems.append(msg("release.verify.stubs_score", score=result.score))
+    not_imported = msg("engine.not_imported")  # (the run's language, like the messages it is looked for in)
+    broken = [t for t in result.tests() if t.status == "error" or not_imported in t.message]
+    if broken:
+        reason = (broken[0].message.splitlines() or [broken[0].status])[0]
+        problems.append(msg("release.verify.stubs_broken", reason=reason))
     return problems
 
 
@@ -87,43 +101,65 @@ def verify(
     for report in reports:
         number = report.lecture
         report.problems += [
-            f"out of date: {p.relative_to(paths.ROOT)}" for p in stale if p.stem.endswith(f"{number:02d}")
+            msg("release.verify.out_of_date", path=p.relative_to(paths.ROOT))
+            for p in stale
+            if p.stem.endswith(f"{number:02d}")
         ]
         report.problems += check_structure(number)
         report.problems += check_reference_and_stub(number)
-        report.problems += [f"leak: {leak}" for leak in found if paths.module_name(number) in leak.path]
+        report.problems += [
+            msg("release.verify.leak", leak=leak) for leak in found if paths.module_name(number) in leak.path
+        ]
         if mutants:
             report.mutation = mutation.run_lecture(number, per_mutant=per_mutant, limit=limit)
         echo(render(report))
     if found and not any(r.problems for r in reports):
-        reports[0].problems += [f"leak: {leak}" for leak in found]
+        reports[0].problems += [msg("release.verify.leak", leak=leak) for leak in found]
     return reports
 
 
 def render(report: LectureReport) -> str:
-    lines = [f"lecture{report.lecture}: " + ("ok" if not report.problems else f"{len(report.problems)} problem(s)")]
-    lines += [f"  PROBLEM {p}" for p in report.problems]
+    state = (
+        msg("release.verify.ok") if not report.problems else msg("release.verify.problems", count=len(report.problems))
+    )
+    lines = [f"lecture{report.lecture}: {state}"]
+    lines += [msg("release.verify.problem_line", problem=p) for p in report.problems]
     rate = report.mutation
     if rate is not None:
         lines.append(
-            f"  mutants killed: {rate.killed}/{rate.total} ({100 * rate.rate:.1f}%) in {rate.duration_s:.0f} s"
+            msg(
+                "release.verify.mutants",
+                killed=rate.killed,
+                total=rate.total,
+                percent=100 * rate.rate,
+                seconds=rate.duration_s,
+            )
         )
         for name, exercise in rate.exercises.items():
             lines.append(f"    {name:<28} {exercise.killed:>3}/{exercise.total:<3}")
             for mutant in exercise.survivors:
-                lines.append(f"      survived: line {mutant.line}: {mutant.operator} {mutant.description}")
+                lines.append(
+                    msg(
+                        "release.verify.survived",
+                        line=mutant.line,
+                        operator=mutant.operator,
+                        description=mutant.description,
+                    )
+                )
     return "\n".join(lines)
 
 
 def summary(reports: list[LectureReport], min_kill_rate: float = 90.0) -> str:
     """One line per lecture: problems and the kill rate against the target."""
-    lines = ["Summary"]
+    lines = [msg("release.verify.summary")]
     for report in reports:
-        line = f"  lecture{report.lecture:<3} {'ok' if not report.problems else 'PROBLEMS':<9}"
+        state = msg("release.verify.ok") if not report.problems else msg("release.verify.summary_problems")
+        line = f"  lecture{report.lecture:<3} {state}{' ' * max(0, 9 - cell_len(state))}"
         rate = report.mutation
         if rate is not None:
-            mark = "" if 100 * rate.rate >= min_kill_rate else f"  below the {min_kill_rate:g}% target"
-            line += f" mutants killed {rate.killed:>4}/{rate.total:<4} {100 * rate.rate:5.1f}%{mark}"
+            mark = "" if 100 * rate.rate >= min_kill_rate else msg("release.verify.below_target", target=min_kill_rate)
+            line += msg("release.verify.summary_mutants", killed=rate.killed, total=rate.total, percent=100 * rate.rate)
+            line += mark
         lines.append(line)
     return "\n".join(lines)
 
