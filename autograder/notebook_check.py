@@ -22,6 +22,11 @@ from autograder.i18n import msg
 CHECK_CALL = "_kit.check("
 
 
+def is_kit_cell(source: str) -> bool:
+    """A cell of the kit's own (the setup cell making the Checker, a test cell): never part of the student's module."""
+    return CHECK_CALL in source or "Checker(" in source
+
+
 class Checker:
     def __init__(self, number: int, namespace: dict[str, Any]) -> None:
         self.number = number
@@ -33,7 +38,7 @@ class Checker:
         history = self.namespace.get("In")
         if not isinstance(history, list):
             raise RuntimeError(msg("engine.notebook.not_ipython"))
-        cells = [cell for cell in history if cell and CHECK_CALL not in cell and "Checker(" not in cell]
+        cells = [cell for cell in history if cell and not is_kit_cell(cell)]
         lines = []
         for cell in cells:
             for line in cell.splitlines():

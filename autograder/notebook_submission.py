@@ -44,8 +44,12 @@ def code_cells(text: str) -> list[str]:
 
 def to_module(text: str) -> str:
     """The module source of a notebook's code cells (``# In[k]`` comments mark where each cell starts)."""
+    from autograder.notebook_check import is_kit_cell
+
     parts = []
     for index, source in enumerate(code_cells(text), start=1):
+        if is_kit_cell(source):  # an nbgrader notebook's setup and test cells: graded here as they are there
+            continue
         lines = [_MAGIC.sub(r"\1# \2", line) for line in source.splitlines()]
         parts.append(f"# In[{index}]\n" + "\n".join(lines) + "\n")
     return "\n".join(parts)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from harness import variant_source
 
-from autograder import paths, registry, runner
+from autograder import notebook_submission, paths, registry, runner
 from autograder.release import bundle, gradescope, leaks, sources
 
 CLI = [sys.executable, str(paths.ROOT / "cli.py")]
@@ -147,6 +147,20 @@ def test_notebook_submission_scores_like_the_same_code_in_a_file(tmp_path):
     notebook.write_text("{not json", encoding="utf-8")
     bad = _grade("lecture4", "--submission", str(notebook))
     assert bad.returncode == 2 and "not a Jupyter notebook" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_kit_notebook_graded_by_grade_leaves_out_its_setup_and_test_cells(tmp_path):
+    """The nbgrader notebook the release makes (setup cell, `_kit.check` test cells) grades like its code."""
+    from autograder.release import notebooks
+
+    notebook = notebooks.source_notebook(1)
+    module = notebook_submission.to_module(json.dumps(notebook))
+    assert "Checker(" not in module and "_kit.check(" not in module and "def fit_linear(" in module
+    path = tmp_path / "work.ipynb"
+    path.write_text(json.dumps(notebook), encoding="utf-8")
+    with notebook_submission.as_module(path, paths.module_name(1)) as graded:
+        result = runner.grade(1, graded, runner.GradeOptions(hidden=True, exercises=["fit_linear"]))
+    assert result.score == result.max_score > 0
 
 
 # --- Gradescope -----------------------------------------------------------------------------------------
