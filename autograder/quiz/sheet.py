@@ -41,7 +41,8 @@ def _both(key: str, **values: object) -> list[str]:
 
 def blank_sheet(quiz: Quiz, title_ko: str, title_en: str) -> str:
     """The sheet students fill in: every question as comments, then an empty ``qN =`` line."""
-    lines = [f"# {line}" for line in _both("quiz.sheet_title", number=quiz.lecture, ko=title_ko, en=title_en)]
+    titles = (("ko", title_ko), ("en", title_en))  # each language's title on its own line
+    lines = [f"# {template('quiz.sheet_title', lang).format(number=quiz.lecture, title=t)}" for lang, t in titles]
     lines.append("#")
     for key in ("quiz.sheet_how", "quiz.sheet_choice", "quiz.sheet_truefalse", "quiz.sheet_numeric"):
         lines += [f"# {line}" for line in _both(key, number=quiz.lecture)]
