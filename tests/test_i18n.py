@@ -33,19 +33,17 @@ DYNAMIC_KEYS = [
     re.compile(r"quiz\..+"),  # the concept quizzes (autograder/quiz/): the lead's section of the catalogue
 ]
 
-# Files whose person-facing messages were converted to the catalogue: no literal may come back (check 4).
+# Every file's person-facing messages come from the catalogue (check 4), but for developer entry points that
+# nobody but the kit's maintainers runs (their argparse help and progress lines stay English).
+EXEMPT_FROM_SCAN = {
+    "autograder/stubs.py": "python -m autograder.stubs, the maintainers' stub generator",
+    "autograder/quiz/__main__.py": "python -m autograder.quiz, the maintainers' sheet generator",
+    "autograder/release/gradescope.py": "the entry point Gradescope's container runs (argparse only)",
+}
 CONVERTED = [
-    "autograder/checks.py",
-    "autograder/report.py",
-    "autograder/runner.py",
-    "autograder/proxy.py",
-    "autograder/isolation.py",
-    "autograder/timing.py",
-    "autograder/sandbox.py",
-    "autograder/paths.py",
-    "autograder/notebook_submission.py",
-    "autograder/notebook_check.py",
-    "cli.py",
+    path.relative_to(paths.ROOT).as_posix()
+    for path in CODE_FILES
+    if path.relative_to(paths.ROOT).as_posix() not in EXEMPT_FROM_SCAN
 ]
 # Calls whose message argument is shown to a person: the argument's position for each.
 MESSAGE_CALLS = {
