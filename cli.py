@@ -23,7 +23,7 @@ import typer
 
 from autograder import paths, registry
 from autograder.formats import FORMATS
-from autograder.i18n import LANGUAGES, msg, set_language
+from autograder.i18n import LANGUAGES, catalogue, language, msg, set_language, template
 
 
 def language_from_argv(argv: list[str]) -> str | None:
@@ -47,9 +47,32 @@ def language_from_argv(argv: list[str]) -> str | None:
     return None
 
 
+def _speak_typer(lang: str) -> None:
+    """Typer's own words ("Options", "Commands", "default: ...") in ``lang``.
+
+    Typer writes them through ``gettext`` (bound as ``_`` in ``typer.core``), which has no Korean: this
+    rebinds that ``_`` to a lookup of the catalogue's ``cli.typer.*`` entries, matched by their English
+    text (typer's msgid). English keeps gettext. (Typer's vendored click writes "Usage:" and its error
+    lines without gettext; they stay English.)
+    """
+    import gettext
+
+    import typer.core
+
+    if lang == "en" or typer.core.__dict__.get("_") is not gettext.gettext:
+        return
+    table = {template(k, "en"): template(k, lang) for k in catalogue() if k.startswith("cli.typer.")}
+
+    def translate(message: str) -> str:
+        return table.get(message, message)
+
+    typer.core._ = translate  # type: ignore[attr-defined]
+
+
 _ARGV_LANGUAGE = language_from_argv(sys.argv[1:])
 if _ARGV_LANGUAGE is not None:
     set_language(_ARGV_LANGUAGE)
+_speak_typer(language())
 
 
 def _choose_language(value: str | None) -> str | None:
@@ -58,6 +81,7 @@ def _choose_language(value: str | None) -> str | None:
     if value.strip().lower() not in LANGUAGES:
         raise typer.BadParameter(msg("cli.usage.unknown_language", value=value))
     set_language(value.strip().lower())
+    _speak_typer(language())
     return value
 
 

@@ -31,6 +31,7 @@ KEY_CALLS = {"msg", "template", "has"}  # autograder.i18n's functions that take 
 # Keys the code builds at run time from names it does not spell out (documented where they are built).
 DYNAMIC_KEYS = [
     re.compile(r"quiz\..+"),  # the concept quizzes (autograder/quiz/): the lead's section of the catalogue
+    re.compile(r"cli\.typer\..+"),  # typer's own words, looked up by their English text (cli._speak_typer)
 ]
 
 # Every file's person-facing messages come from the catalogue (check 4), but for developer entry points that
@@ -425,8 +426,9 @@ def test_help_in_korean():
     for key in ("cli.opt.reference", "cli.opt.hidden", "cli.opt.quiet"):
         assert " ".join(ko(key).split()) in text, key
     assert ko("cli.command.grade").format(number=1) in text
+    assert ko("cli.typer.options") + ":" in text and ko("cli.typer.default").format(default="no-hidden") in text
     english = grade("lecture1", "--help")
-    assert en("cli.opt.reference") in english.stdout
+    assert en("cli.opt.reference") in english.stdout and "Options:" in english.stdout
 
 
 def test_an_unknown_language_is_a_usage_error():
