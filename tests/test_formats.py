@@ -393,6 +393,13 @@ def test_an_unwritable_out_exits_2_with_the_reason_and_still_reports(tmp_path):
     assert "Total: 1/1" in done.stdout
 
 
+def test_a_step_summary_that_cannot_be_written_warns_and_keeps_the_exit_status(tmp_path):
+    missing = tmp_path / "no" / "such" / "summary.md"
+    done = grade("lecture1", "--reference", "-e", "predict_linear", "-q", env={"GITHUB_STEP_SUMMARY": str(missing)})
+    assert done.returncode == 0 and "Traceback" not in done.stderr
+    assert "cannot append the summary to GITHUB_STEP_SUMMARY" in done.stderr and str(missing) in done.stderr
+
+
 def test_markdown_and_classroom_on_stdout_of_a_real_run(hostile_submission, graded):
     done = grade("lecture1", "--hidden", "-s", str(hostile_submission), "--format", "classroom")
     data = classroom.decode(done.stdout.strip())
