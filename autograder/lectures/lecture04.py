@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder import checks
+from autograder.i18n import msg
 from autograder.oracles import lazy_torch as _torch
 from autograder.spec import Lecture
 
@@ -25,7 +26,7 @@ def _t(a):
 
 # --- step and the perceptron ----------------------------------------------------------------------------
 
-step = lecture.exercise("step", hint="step(z) is 1 where z > 0 and 0 elsewhere, so step(0) = 0.")
+step = lecture.exercise("step")
 
 
 @step.test(points=1)
@@ -46,9 +47,7 @@ def any_shape_and_extremes(student, rng):
 ### END HIDDEN TESTS
 
 
-perceptron_predict = lecture.exercise(
-    "perceptron_predict", hint="+1 where X @ w + b > 0, else -1 (a score of exactly 0 predicts -1)."
-)
+perceptron_predict = lecture.exercise("perceptron_predict")
 
 
 def _boundary_case(rng, n, d):
@@ -83,10 +82,7 @@ def single_sample_single_feature(student, rng):
 ### END HIDDEN TESTS
 
 
-perceptron_train = lecture.exercise(
-    "perceptron_train",
-    hint="Update only on mistakes (prediction != label), in sample order; stop after an epoch with none.",
-)
+perceptron_train = lecture.exercise("perceptron_train")
 
 _AND = (np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64), np.array([-1, -1, -1, 1]))
 _OR = (_AND[0], np.array([-1, 1, 1, 1]))
@@ -115,7 +111,7 @@ def _check_training(student, X, y, lr, epochs):
     checks.array(w, w_exp, name="w", rtol=1e-9)
     checks.scalar(b, b_exp, name="b", rtol=1e-9)
     if not isinstance(errors, (list, tuple, np.ndarray)):
-        checks.fail(f"errors has type {type(errors).__name__}; expected a list of ints")
+        checks.fail(msg("lecture04.perceptron_train.errors_type", type=type(errors).__name__))
     checks.array(np.asarray(errors), np.asarray(errors_exp), name="errors (mistakes per epoch)", dtype="value")
 
 
@@ -138,7 +134,7 @@ def learns_or_never_xor(student):
     _, _, errors = checks.parts(student.perceptron_train(*_XOR, 1.0, 25), 3)
     checks.that(
         len(errors) == 25 and min(errors) > 0,
-        f"on XOR training must run all 25 epochs with mistakes in each; got errors={list(errors)}",
+        msg("lecture04.perceptron_train.xor_converged", errors=list(errors)),
     )
 
 
@@ -154,7 +150,7 @@ def learning_rate_and_epoch_limit(student, rng):
 
 # --- activations -------------------------------------------------------------------------------------------
 
-sigmoid = lecture.exercise("sigmoid", hint="For z < 0 use exp(z) / (1 + exp(z)); exp(-|z|) never overflows.")
+sigmoid = lecture.exercise("sigmoid")
 
 
 @sigmoid.test(points=1)
@@ -183,9 +179,7 @@ def three_dimensional_and_extreme(student, rng):
 ### END HIDDEN TESTS
 
 
-softmax = lecture.exercise(
-    "softmax", hint="Subtract each row's maximum before exp, then divide by the row sum (axis=1)."
-)
+softmax = lecture.exercise("softmax")
 
 
 @softmax.test(points=1)
@@ -222,7 +216,7 @@ def one_class_and_many_classes(student, rng):
 ### END HIDDEN TESTS
 
 
-relu = lecture.exercise("relu", hint="np.maximum(z, 0) keeps the shape.")
+relu = lecture.exercise("relu")
 
 
 @relu.test(points=1)
@@ -246,7 +240,7 @@ def any_shape(student, rng):
 
 # --- losses ----------------------------------------------------------------------------------------------------
 
-mse_loss = lecture.exercise("mse_loss", hint="0.5 * mean over samples of the sum over outputs of (y - y_hat)**2.")
+mse_loss = lecture.exercise("mse_loss")
 
 
 def _mse_oracle(y_hat, y):
@@ -272,9 +266,7 @@ def one_output_and_large_batch(student, rng):
 ### END HIDDEN TESTS
 
 
-binary_cross_entropy = lecture.exercise(
-    "binary_cross_entropy", hint="Clip p to [1e-12, 1 - 1e-12] first; take the mean over all entries."
-)
+binary_cross_entropy = lecture.exercise("binary_cross_entropy")
 
 
 @binary_cross_entropy.test(points=1)
@@ -304,10 +296,7 @@ def mean_over_all_entries(student, rng):
 ### END HIDDEN TESTS
 
 
-softmax_cross_entropy = lecture.exercise(
-    "softmax_cross_entropy",
-    hint="Use log-softmax (z - max - log sum exp); the gradient is (softmax - onehot) / N.",
-)
+softmax_cross_entropy = lecture.exercise("softmax_cross_entropy")
 
 
 def _ce_oracle(logits, labels):
@@ -362,10 +351,7 @@ def gradient_check(student, rng):
 
 # --- numerical gradient ------------------------------------------------------------------------------------------
 
-numerical_gradient = lecture.exercise(
-    "numerical_gradient",
-    hint="For each entry i of a copy of x: (f(x + h e_i) - f(x - h e_i)) / (2h); restore the entry after.",
-)
+numerical_gradient = lecture.exercise("numerical_gradient")
 
 
 @numerical_gradient.test(points=1)
@@ -399,7 +385,7 @@ def central_differences_with_given_h(student, rng):
 
 # --- the MLP -----------------------------------------------------------------------------------------------
 
-mlp_forward = lecture.exercise("mlp_forward", hint="relu(X @ W1 + b1) @ W2 + b2: biases broadcast over rows.")
+mlp_forward = lecture.exercise("mlp_forward")
 
 
 def _mlp_params(rng, n, d, h, c):
@@ -440,11 +426,7 @@ def tiny_and_wide_layers(student, rng):
 ### END HIDDEN TESTS
 
 
-mlp_backward = lecture.exercise(
-    "mlp_backward",
-    hint="delta2 = (softmax - onehot) / N; dW2 = a1.T @ delta2; delta1 = delta2 @ W2.T * (z1 > 0); "
-    "db = delta.sum(axis=0).",
-)
+mlp_backward = lecture.exercise("mlp_backward")
 
 
 def _check_backward(student, params, labels, keys=("W1", "b1", "W2", "b2")):
@@ -506,7 +488,7 @@ def gradient_check(student, rng):
 ### END HIDDEN TESTS
 
 
-sgd_step = lecture.exercise("sgd_step", hint="Return a new dict {name: param - lr * grad}; do not update in place.")
+sgd_step = lecture.exercise("sgd_step")
 
 
 @sgd_step.test(points=1)
@@ -534,11 +516,7 @@ def many_parameters_and_zero_rate(student, rng):
 
 # --- [device] train_mlp ----------------------------------------------------------------------------------
 
-train_mlp = lecture.exercise(
-    "train_mlp",
-    hint="Shuffle each epoch, loop over mini-batches: zero_grad, cross_entropy, backward, step.",
-    device=True,
-)
+train_mlp = lecture.exercise("train_mlp", device=True)
 
 ACCURACY_BAR = 0.9  # the reference reaches 0.96-0.99 on these data over 10 seeds (see benchmarks/)
 
@@ -567,21 +545,21 @@ def _accuracy(student, device, data, rng, hidden, epochs, lr):
     scores = model(torch.from_numpy(X_test).to(device))
     checks.that(
         getattr(scores, "shape", None) is not None and type(scores).__module__ == "torch",
-        f"the model must return a torch.Tensor of class scores; got {type(scores).__name__}",
+        msg("lecture04.train_mlp.not_a_tensor", type=type(scores).__name__),
     )
     checks.that(
         str(scores.device).split(":")[0] == device.split(":")[0],
-        f"the model's scores are on {scores.device}, expected {device}",
+        msg("lecture04.train_mlp.wrong_device", got=scores.device, expected=device),
     )
     classes = int(y.max()) + 1
     checks.that(
         tuple(scores.shape) == (len(X_test), classes),
-        f"the model's scores have shape {tuple(scores.shape)}, expected {(len(X_test), classes)}",
+        msg("lecture04.train_mlp.wrong_shape", got=tuple(scores.shape), expected=(len(X_test), classes)),
     )
     accuracy = float((scores.argmax(dim=1).cpu().numpy() == y_test).mean())
     checks.that(
         accuracy >= ACCURACY_BAR,
-        f"held-out accuracy {accuracy:.3f} is below the bar {ACCURACY_BAR} (the reference reaches ~0.97)",
+        msg("lecture04.train_mlp.accuracy_below_bar", accuracy=accuracy, bar=ACCURACY_BAR),
     )
 
 
