@@ -7,6 +7,7 @@
     grade list                          lectures, exercises and points
     grade release [LECTURES] --out DIR  student release folder + zip (--notebooks, --gradescope)
     grade verify [LECTURES]             the instructor's pre-release check with the mutation self-check
+    grade lecture4 --lang ko            every message in Korean (or en; default: GRADE_LANG, then the locale)
 
 Exit status: 0 when grading completed (whatever the score); 1 when ``--fail-under`` was not reached;
 2 for a usage error or a submission that cannot be found.
@@ -76,6 +77,7 @@ _speak_typer(language())
 
 
 def _choose_language(value: str | None) -> str | None:
+    """``--lang``'s callback: a usage error for anything but ko/en, else that language from now on."""
     if value is None:
         return None
     if value.strip().lower() not in LANGUAGES:
