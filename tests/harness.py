@@ -49,7 +49,9 @@ def write_submission(tmp_path: Path, number: int, source: str) -> Path:
 
 
 def grade_source(tmp_path: Path, number: int, source: str, **options) -> LectureResult:
+    """Grade a module's source text on public and hidden tests (the quiz is left out: variants are code)."""
     options.setdefault("hidden", True)
+    options.setdefault("quiz", False)
     return runner.grade(number, write_submission(tmp_path, number, source), runner.GradeOptions(**options))
 
 
@@ -68,7 +70,8 @@ def grade_bug(tmp_path: Path, number: int, exercise: str, source: str) -> Lectur
 
 @cache
 def reference_result(number: int) -> LectureResult:
-    return runner.grade(number, paths.reference_path(number), runner.GradeOptions(hidden=True))
+    """The reference on every test, its quiz answered from the key (as ``grade --reference`` does)."""
+    return runner.grade(number, paths.reference_path(number), runner.GradeOptions(hidden=True, quiz_reference=True))
 
 
 def scores(result: LectureResult) -> dict[str, tuple[float, float]]:

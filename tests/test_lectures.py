@@ -11,6 +11,7 @@ import pytest
 from harness import assert_full_marks, assert_loses_only, grade_bug, grade_source, reference_result, variant_source
 
 from autograder import paths, registry, runner
+from autograder.i18n import msg
 
 LECTURES = [n for n in registry.available() if (paths.ROOT / "tests" / "variants" / f"lecture{n:02d}.py").exists()]
 
@@ -31,6 +32,7 @@ def _cases(kind):
 def test_reference_scores_full_marks_on_public_and_hidden_tests(number):
     result = reference_result(number)
     assert_full_marks(result)
+    assert [e.kind for e in result.exercises].count("quiz") == 1, "every lecture has a concept quiz"
     lecture = registry.load(number)
     for exercise in lecture.exercises.values():
         assert any(t.hidden for t in exercise.tests), f"{exercise.name} has no hidden test"
@@ -44,7 +46,8 @@ def test_stubs_import_cleanly_and_score_zero(number):
     assert result.score == 0
     for test in result.tests():
         assert test.status == "not_implemented", (test.exercise, test.name, test.message)
-        assert test.message == "not implemented yet"
+        expected = msg("quiz.not_answered", id=test.name) if test.exercise == "quiz" else "not implemented yet"
+        assert test.message == expected  # the blank answer sheet beside the stubs: every question unanswered
 
 
 @pytest.mark.parametrize("number,name", _cases("BUGGY"))
