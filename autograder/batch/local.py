@@ -77,6 +77,7 @@ def _grading_process(target: Callable[[Job], Outcome], job: Job, conn: Connectio
     """The body of one grading process: grade ``job`` and send the outcome back."""
     started = time.perf_counter()
     signal.signal(signal.SIGTERM, _on_sigterm)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the coordinator, which stops us with SIGTERM
     threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
     try:
         outcome = target(job)
