@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import inspect
+import re
 import sys
 import time
 import traceback
@@ -238,5 +239,14 @@ def run_test(test: Test, ctx: Context) -> TestResult:
     output = "\n".join(student.output)
     if len(output) > OUTPUT_CHARS:
         output = output[:OUTPUT_CHARS] + "\n" + msg("engine.output_truncated")
-    result.output = output
+    result.output, result.message = _encodable(output), _encodable(result.message)
     return result
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _encodable(text: str) -> str:
+    """Student text with lone surrogates (``print("\\ud800")``) replaced by U+FFFD, so that every writer
+    downstream (JSON, SQLite, HTML, CSV, the terminal) can encode it as UTF-8."""
+    return _SURROGATES.sub("\ufffd", text)

@@ -203,3 +203,14 @@ def test_worker_cannot_import_the_kit_or_the_solutions(tmp_path):
         worker.stop()
     assert found == []
     assert kit_paths == [str(paths.ROOT / "autograder" / "worker")]
+
+
+def test_lone_surrogates_in_output_and_exceptions_reach_every_writer_as_replacement_characters(tmp_path):
+    from autograder.results import write_json
+
+    body = "def predict_linear(X, w, b):\n    print('out \\ud800 here')\n    raise ValueError('bad \\udfff')\n"
+    result = grade_source(tmp_path, 1, variant_source(1, {"predict_linear": body}), exercises=["predict_linear"])
+    test = result.tests()[0]
+    assert "\ufffd" in test.output and "\ufffd" in test.message and test.score == 0
+    write_json(result, tmp_path / "results.json")  # encodes as UTF-8 without an error
+    assert "\ufffd" in (tmp_path / "results.json").read_text(encoding="utf-8")
