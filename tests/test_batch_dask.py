@@ -8,7 +8,11 @@ import importlib
 import io
 import json
 import os
+import sqlite3
+import subprocess
+import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 from harness import variant_source
@@ -107,6 +111,30 @@ def test_cluster_grades_like_a_local_run(tmp_path, cluster):
     assert len(workers) == 2, workers  # the class was shared out between both worker processes
 
 
+def _gradebook(results) -> tuple[list, list]:
+    with sqlite3.connect(results / "gradebook.sqlite") as db:
+        submissions = db.execute("SELECT student_id, status, score, max_score, message FROM submissions ORDER BY 1")
+        tests = db.execute("SELECT * FROM tests ORDER BY student_id, rowid")
+        return submissions.fetchall(), tests.fetchall()
+
+
+def test_grade_batch_on_a_scheduler_writes_the_same_gradebook_as_locally(tmp_path, cluster):
+    jobs = _class_folder(tmp_path / "class")
+    keep = {"good", "buggy", "folder", "zipped", "empty"}
+    for job in jobs:
+        if job.student_id not in keep and Path(job.path).is_file():
+            Path(job.path).unlink()
+    command = [sys.executable, str(paths.ROOT / "cli.py"), "batch", str(tmp_path / "class"), "--lecture", "1", "-q"]
+    local = [*command, "--out", str(tmp_path / "local"), "--workers", "2"]
+    remote = [*command, "--out", str(tmp_path / "dask"), "--executor", "dask", "--scheduler", cluster.scheduler_address]
+    for run in (local, remote):
+        done = subprocess.run(run, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+    submissions, tests = _gradebook(tmp_path / "dask")
+    assert [row[0] for row in submissions] == sorted(keep)
+    assert (submissions, tests) == _gradebook(tmp_path / "local") and len(tests) > 40
+
+
 def test_folder_travels_as_its_regular_files_only(tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("instructor only", encoding="utf-8")
@@ -134,6 +162,15 @@ def test_a_worker_with_another_kit_refuses_to_grade(tmp_path):
     assert "different grading kit" in data["message"] and "000000000000" in data["message"]
     graded = dask_executor.grade_packed(job, dask_executor.pack(path), dask_executor.kit_fingerprint())
     assert graded["status"] == "graded" and graded["result"]["submission"] == str(path)
+
+
+def test_a_worker_without_bubblewrap_refuses_a_bwrap_job(tmp_path, monkeypatch):
+    path = tmp_path / "good.py"
+    path.write_text(paths.reference_path(NUMBER).read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(dask_executor.sandbox, "bwrap_works", lambda: False)
+    job = Job("good", str(path), NUMBER, sandbox="bwrap")
+    data = dask_executor.grade_packed(job, dask_executor.pack(path), dask_executor.kit_fingerprint())
+    assert data["status"] == "error" and "cannot run bubblewrap" in data["message"]
 
 
 def _die_on(student_id: str) -> None:

@@ -57,7 +57,8 @@ def batch(
     from autograder import sandbox
 
     try:
-        sandbox_mode = sandbox.choose(sandbox_mode)
+        if executor == "local" or sandbox_mode not in sandbox.MODES:  # a Dask worker resolves "auto" on its machine
+            sandbox_mode = sandbox.choose(sandbox_mode)
     except (ValueError, sandbox.SandboxUnavailable) as exc:
         err.print(msg("batch.usage_error", problem=f"--sandbox: {exc}"))
         return 2
@@ -108,10 +109,10 @@ def batch(
             pool.close()
         present = {s.student_id for s in found}
         rows = [row for row in book.rows() if row.student_id in present]
-    title = msg("batch.report_title", lecture=lecture, name=registry.load(lecture).display_title)
-    notes = outputs.export(rows, out, title)
+    heading = msg("report.heading", number=lecture, title=registry.load(lecture).display_title)
+    notes = outputs.export(rows, out, heading)
     if not quiet:
-        summary.render(summary.summarise(outputs.entries(rows), title), console)
+        summary.render(summary.summarise(outputs.entries(rows), heading), console)
         for note in notes:
             console.print(note)
         console.print(msg("batch.written", out=out))

@@ -19,6 +19,9 @@ temporary folder on the worker, runs the same :func:`~autograder.batch.jobs.run_
   worker thread and submits the next when one finishes: a large class is never held in memory at once,
   a worker never holds a task it is not running (a worker that dies takes only its own student's row
   along), and a cluster that grows or shrinks (adaptive scaling) is followed task by task.
+- The sandbox is chosen on the worker: ``auto`` becomes ``bwrap`` where bubblewrap works there, and a
+  job that asks for ``bwrap`` (``grade batch --sandbox bwrap``, advised for a cluster) is refused with an
+  ``error`` outcome by a worker without it rather than graded without isolation.
 - Every worker must grade with the same kit as the coordinator: each task carries the coordinator's
   :func:`kit_fingerprint` (a hash of the kit's code, catalogue and reference solutions) and a worker whose
   kit differs answers with an ``error`` outcome saying so instead of grading.
@@ -45,7 +48,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from autograder import __version__, paths
+from autograder import __version__, paths, sandbox
 from autograder.batch import unpack
 from autograder.batch.jobs import Job, Outcome, run_job
 from autograder.i18n import msg
@@ -129,10 +132,9 @@ def unpack_into(packed: Packed, folder: Path) -> Path:
 def kit_fingerprint() -> str:
     """A hash of what decides a grade: the kit's version, its code and catalogue, the reference solutions.
 
-    The coordinator computes it afresh for every run; a worker keeps the one from its first task
-    (:func:`worker_fingerprint`), close to the code it imported then.
+    Computed from the files as they are now (a worker whose kit was changed on disk must be restarted
+    before it grades again); the hash is kept while no file's size or modification time changes.
     """
-    digest = hashlib.sha256(__version__.encode())
     package = Path(__file__).resolve().parent.parent
     files = [
         *package.rglob("*.py"),
@@ -140,24 +142,32 @@ def kit_fingerprint() -> str:
         *paths.SOLUTIONS.glob("*.py"),
         *paths.SOLUTIONS.glob("*.toml"),
     ]
+    signature = []
     for file in sorted(f for f in files if "__pycache__" not in f.parts):
-        relative = file.relative_to(paths.ROOT) if file.is_relative_to(paths.ROOT) else file.name
-        digest.update(str(relative).encode() + b"\0" + file.read_bytes() + b"\0")
+        info = file.stat()
+        relative = file.relative_to(paths.ROOT) if file.is_relative_to(paths.ROOT) else Path(file.name)
+        signature.append((str(file), relative.as_posix(), info.st_size, info.st_mtime_ns))
+    return _hash_files(tuple(signature))
+
+
+@functools.lru_cache(maxsize=4)
+def _hash_files(signature: tuple[tuple[str, str, int, int], ...]) -> str:
+    digest = hashlib.sha256(__version__.encode())
+    for path, relative, _size, _mtime in signature:
+        digest.update(relative.encode() + b"\0" + Path(path).read_bytes() + b"\0")
     return digest.hexdigest()
-
-
-@functools.cache
-def worker_fingerprint() -> str:
-    return kit_fingerprint()
 
 
 def grade_packed(job: Job, packed: Packed, fingerprint: str) -> dict[str, Any]:
     """The Dask task: grade one packed submission on this worker; returns ``Outcome`` as a dict, never raises."""
     started = time.perf_counter()
     try:
-        if fingerprint != worker_fingerprint():
-            mine = worker_fingerprint()[:12]
-            message = msg("cluster.kit_mismatch", host=socket.gethostname(), got=mine, expected=fingerprint[:12])
+        mine = kit_fingerprint()
+        if fingerprint != mine:
+            message = msg("cluster.kit_mismatch", host=socket.gethostname(), got=mine[:12], expected=fingerprint[:12])
+            return dataclasses.asdict(Outcome(job.student_id, "error", None, message, time.perf_counter() - started))
+        if job.sandbox == "bwrap" and not sandbox.bwrap_works():  # asked for: never graded without it
+            message = msg("cluster.no_bwrap", host=socket.gethostname())
             return dataclasses.asdict(Outcome(job.student_id, "error", None, message, time.perf_counter() - started))
         with tempfile.TemporaryDirectory(prefix="grade-dask-") as folder:  # mode 0700
             local = unpack_into(packed, Path(folder))
@@ -199,9 +209,14 @@ class DaskExecutor:
             raise ClusterError(msg("cluster.cannot_connect", address=scheduler or "LocalCluster", error=exc)) from None
         self.address = self.client.scheduler.address
 
+    @property
+    def workers(self) -> int:
+        """Worker threads in the cluster now (each grades one submission at a time)."""
+        return sum(self.client.nthreads().values())
+
     def _window(self) -> int:
         """Tasks to keep in flight: one per worker thread (at least one while the cluster has no worker yet)."""
-        return max(1, sum(self.client.nthreads().values()))
+        return max(1, self.workers)
 
     def run(self, jobs: Sequence[Job]) -> Iterator[Outcome]:
         """Yield one outcome per job, in the order the cluster finishes them."""
