@@ -17,7 +17,7 @@ from urllib.parse import quote
 from autograder import i18n
 from autograder.html import page, plots
 from autograder.html.page import esc, text
-from autograder.html.summary import ClassSummary, ExerciseStats, Student, summarise
+from autograder.html.summary import ClassSummary, Student, summarise
 
 
 def _cards(summary: ClassSummary, lang: str) -> str:
@@ -43,22 +43,13 @@ def _plots(summary: ClassSummary, lang: str) -> str:
     return f'<div class="plots">\n{figures}\n</div>'
 
 
-def _exercise_name(stats: ExerciseStats, lang: str) -> str:
-    tag = ""
-    if stats.device:
-        tag = '<span class="tag">[device]</span>'
-    elif stats.kind == "quiz":
-        tag = f'<span class="tag">{text("quiz_tag", lang)}</span>'
-    return esc(stats.name) + tag
-
-
 def _exercises(summary: ClassSummary, lang: str) -> str:
     rows = []
     for stats in summary.exercises:
         n = len(stats.scores)
         rows.append(
             (
-                _exercise_name(stats, lang),
+                page.exercise_label(stats.name, device=stats.device, kind=stats.kind, lang=lang),
                 page.points(stats.max_score),
                 f"{stats.mean:.2f}",
                 page.meter(stats.share) + f"{100 * stats.share:.0f}%",
@@ -87,7 +78,8 @@ def _reasons(summary: ClassSummary, lang: str) -> str:
             f'<li>{esc(reason)}<span class="count">{text("students_count", lang, count=count)}</span></li>'
             for reason, count in top
         )
-        rows.append((_exercise_name(stats, lang), f'<ol class="reasons">{items}</ol>'))
+        label = page.exercise_label(stats.name, device=stats.device, kind=stats.kind, lang=lang)
+        rows.append((label, f'<ol class="reasons">{items}</ol>'))
     if not rows:
         return ""
     headers = [(text("col.exercise", lang), False), (text("col.reasons", lang), False)]

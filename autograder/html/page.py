@@ -40,7 +40,7 @@ h3 { font-size: 16px; margin: 18px 0 6px; }
 .card .label { color: var(--muted); font-size: 13px; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0 10px; font-size: 14px; }
 th, td { padding: 6px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
-th { background: var(--panel); font-weight: 600; white-space: nowrap; }
+th { background: var(--panel); font-weight: 600; white-space: nowrap; vertical-align: bottom; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tbody tr:nth-child(even) td { background: #fbfcfd; }
 .wide { overflow-x: auto; }
@@ -143,6 +143,16 @@ def meter(share: float, *, big: bool = False) -> str:
 def pill(kind: str, label: str) -> str:
     """A status badge; ``kind`` is ``ok``, ``bad``, ``todo`` or ``none``; ``label`` is markup."""
     return f'<span class="pill {kind}">{label}</span>'
+
+
+def exercise_label(name: str, *, device: bool, kind: str, lang: str) -> str:
+    """An exercise's name with its tag: ``[device]`` for a timed task, ``quiz`` for the concept quiz."""
+    tag = ""
+    if device:
+        tag = '<span class="tag">[device]</span>'
+    elif kind == "quiz":
+        tag = f'<span class="tag">{text("quiz_tag", lang)}</span>'
+    return esc(name) + tag
 
 
 def card(value: str, label: str) -> str:

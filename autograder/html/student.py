@@ -28,15 +28,6 @@ def exercise_status(exercise: ExerciseResult, lang: str) -> str:
     return page.pill("bad", text("status.failed", lang, failed=failed, total=len(exercise.tests)))
 
 
-def _name(exercise: ExerciseResult, lang: str) -> str:
-    tag = ""
-    if exercise.device:
-        tag = '<span class="tag">[device]</span>'
-    elif exercise.kind == "quiz":
-        tag = f'<span class="tag">{text("quiz_tag", lang)}</span>'
-    return f"{esc(exercise.name)}{tag}"
-
-
 def _score(exercise: ExerciseResult) -> str:
     return f"{page.points(exercise.score)}/{page.points(exercise.max_score)}"
 
@@ -44,7 +35,7 @@ def _score(exercise: ExerciseResult) -> str:
 def _overview(result: LectureResult, lang: str) -> str:
     rows = [
         (
-            _name(e, lang),
+            page.exercise_label(e.name, device=e.device, kind=e.kind, lang=lang),
             _score(e),
             page.meter(page.fraction(e.score, e.max_score)),
             exercise_status(e, lang),
