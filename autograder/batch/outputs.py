@@ -38,9 +38,13 @@ def entries(rows: list[Row]) -> list[Entry]:
     return found
 
 
-def export(rows: list[Row], out: Path, title: str) -> list[str]:
-    """Write every output for ``rows`` under ``out``; returns notes for the person (e.g. pages skipped)."""
+def export(rows: list[Row], out: Path, heading: str) -> list[str]:
+    """Write every output for ``rows`` under ``out``; returns notes for the person (e.g. pages skipped).
+
+    ``heading`` names the lecture ("Lecture 4 - Neural networks"); the class report's title is made from it.
+    """
     notes: list[str] = []
+    title = msg("batch.report_title", heading=heading)
     items = entries(rows)
     csv_export.write(items, out / "grades.csv")
     students = out / "students"
@@ -65,7 +69,7 @@ def export(rows: list[Row], out: Path, title: str) -> list[str]:
         graded = [result for _, _, result, _ in items if result is not None]
         write_atomic(out / "report.html", html_report.class_page(graded, title, student_link="students/{id}.html"))
     buffer = io.StringIO()
-    summary.render(summary.summarise(items, title), Console(file=buffer, no_color=True, width=100, emoji=False))
+    summary.render(summary.summarise(items, heading), Console(file=buffer, no_color=True, width=100, emoji=False))
     write_atomic(out / "summary.md", f"# {title}\n\n```text\n{buffer.getvalue()}```\n")
     return notes
 

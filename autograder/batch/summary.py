@@ -31,7 +31,7 @@ TOP_REASONS = 3
 
 @dataclass
 class ClassSummary:
-    title: str
+    heading: str  # the lecture, e.g. "Lecture 4 - Neural networks"
     stats: class_stats.ClassSummary  # per-exercise statistics of the graded submissions
     errors: list[tuple[str, str]]  # (student, why there is no result)
 
@@ -47,11 +47,11 @@ class ClassSummary:
         return counts
 
 
-def summarise(entries: list[tuple[str, str, dict[str, Any] | None, str]], title: str) -> ClassSummary:
+def summarise(entries: list[tuple[str, str, dict[str, Any] | None, str]], heading: str) -> ClassSummary:
     """The summary of ``(student_id, status, result, message)`` entries (``result`` is None for errors)."""
     graded = [result for _, status, result, _ in entries if status == "graded" and result is not None]
     errors = [(student, message) for student, status, result, message in entries if status != "graded" or not result]
-    return ClassSummary(title, class_stats.summarise(graded), errors)
+    return ClassSummary(heading, class_stats.summarise(graded), errors)
 
 
 def _points(value: float) -> str:
@@ -61,7 +61,7 @@ def _points(value: float) -> str:
 def render(summary: ClassSummary, console: Console) -> None:
     """Print the summary: the per-exercise table, the histogram of totals, failure reasons, errors."""
     graded = len(summary.percents)
-    console.print(Text(msg("batch.summary_title", title=summary.title, graded=graded), style="bold"))
+    console.print(Text(msg("batch.summary_title", heading=summary.heading, graded=graded), style="bold"))
     table = Table(box=None, pad_edge=False)
     for heading, justify in (
         (msg("batch.col_exercise"), "left"),
