@@ -10,6 +10,9 @@ bytes (:func:`pack`: a file as it is, a folder as an in-memory zip of its regula
 not followed) and sends them with the job. The task (:func:`grade_packed`) writes them into a private
 temporary folder on the worker, runs the same :func:`~autograder.batch.jobs.run_job` as the local executor
 (a fresh sandboxed student worker per submission), and reports the original path, never the temporary one.
+The Dask worker process itself is the grading process and serves one submission after another: it runs
+only the kit's own code (tests, oracles, reference), with the torch import paid once per worker, while
+each student's code runs in its own fresh sandboxed process as everywhere else.
 
 - Tasks are impure (``pure=False``: grading the same file twice is two tasks) and never retried: a crash
   is a result, not something to try again on another machine. A LocalCluster started here also sets
