@@ -165,7 +165,8 @@ def test_student_page_shows_score_failures_hints_output_timing_and_quiz(graded):
     assert "Timing of [device] tasks" in text and timing["label"] in text
     assert f"{timing['ratio']:.2f}\u00d7" in text
     quiz = next(e for e in graded["alice"]["exercises"] if e["kind"] == "quiz")
-    assert "Concept quiz: quiz" in text and f"{quiz['score']:g}/{quiz['max_score']:g} points" in text
+    assert f"Concept quiz {quiz['score']:g}/{quiz['max_score']:g} 2 of {len(quiz['tests'])} answers right" in text
+    assert "Concept quiz" in text and f"{quiz['score']:g}/{quiz['max_score']:g} points" in text
     marks = re.findall(r'<span class="pill (\w+)">(right|wrong|not answered)</span>', alice)
     assert [m[1] for m in marks].count("right") == 2 and [m[1] for m in marks].count("wrong") == 1
     assert [m[1] for m in marks].count("not answered") == len(quiz["tests"]) - 3

@@ -146,13 +146,16 @@ def pill(kind: str, label: str) -> str:
 
 
 def exercise_label(name: str, *, device: bool, kind: str, lang: str) -> str:
-    """An exercise's name with its tag: ``[device]`` for a timed task, ``quiz`` for the concept quiz."""
-    tag = ""
-    if device:
-        tag = '<span class="tag">[device]</span>'
-    elif kind == "quiz":
-        tag = f'<span class="tag">{text("quiz_tag", lang)}</span>'
-    return esc(name) + tag
+    """An exercise's name with its tag: ``[device]`` for a timed task; the concept quiz says it is one."""
+    if kind == "quiz":
+        return quiz_title(name, lang)
+    return esc(name) + ('<span class="tag">[device]</span>' if device else "")
+
+
+def quiz_title(name: str, lang: str) -> str:
+    """``Concept quiz`` (the runner names its quiz section ``quiz``), or ``Concept quiz: <name>``."""
+    title = text("quiz_heading", lang)
+    return title if name == "quiz" else f"{title}: {esc(name)}"
 
 
 def card(value: str, label: str) -> str:

@@ -23,6 +23,10 @@ def exercise_status(exercise: ExerciseResult, lang: str) -> str:
     if exercise.not_implemented:
         return page.pill("todo", text("status.not_implemented", lang))
     failed = sum(not t.passed for t in exercise.tests)
+    if exercise.kind == "quiz" and failed:
+        right = len(exercise.tests) - failed
+        label = text("status.quiz", lang, right=right, total=len(exercise.tests))
+        return page.pill("todo" if right else "bad", label)
     if not failed:
         return page.pill("ok", text("status.passed", lang))
     return page.pill("bad", text("status.failed", lang, failed=failed, total=len(exercise.tests)))
@@ -109,7 +113,7 @@ def _quiz(result: LectureResult, lang: str) -> str:
             (text("col.feedback", lang), False),
         ]
         total = text("quiz.total", lang, score=page.points(quiz.score), max_score=page.points(quiz.max_score))
-        sections.append(f"<h2>{text('quiz_heading', lang)}: {esc(quiz.name)}</h2>\n<p>{total}</p>\n")
+        sections.append(f"<h2>{page.quiz_title(quiz.name, lang)}</h2>\n<p>{total}</p>\n")
         sections.append(page.table(headers, rows) + _hint(quiz, lang))
     return "\n".join(sections)
 
