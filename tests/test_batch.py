@@ -223,7 +223,7 @@ def test_feedback_files_per_student_and_class_report(graded):
     assert "Class summary" in (out / "summary.md").read_text(encoding="utf-8")
 
 
-def test_resume_after_sigkill_loses_and_duplicates_nothing_then_force_regrades(graded, tmp_path):
+def test_resume_after_sigkill_loses_and_duplicates_nothing_then_force_regrades(graded, tmp_path, capsys):
     folder, first_out, students, _ = graded
     out = tmp_path / "results"
     args = (folder, "--lecture", "lecture01", "--out", out, "--workers", "1", "--timeout", TIMEOUT)
@@ -257,32 +257,36 @@ def test_resume_after_sigkill_loses_and_duplicates_nothing_then_force_regrades(g
     assert per_test(out) == per_test(first_out)
     assert read_csv(out / "grades.csv") == read_csv(first_out / "grades.csv")
 
-    forced = grade_batch(*args[:-4], "--workers", "2", "--timeout", TIMEOUT, "--force", "--quiet")
-    assert forced.returncode == 0 and forced.stdout == ""
+    assert cli_commands.batch(folder, 1, out, workers=2, timeout=TIMEOUT, force=True, quiet=True) == 0
+    assert capsys.readouterr().out == ""
     regraded = db_rows(out, "SELECT student_id, graded_at FROM submissions ORDER BY student_id")
     assert [s for s, _ in regraded] == sorted(students)
     assert per_test(out) == per_test(first_out)
 
 
 def test_changed_submission_is_regraded_on_resume(tmp_path, capsys):
+    """In-process runs of the same command (cli_commands.batch) see only what changed since the last one."""
     folder = tmp_path / "class"
     folder.mkdir()
     exercise, bug = variants01.BUGGY["predict_forgets_bias"]
     (folder / "kim.py").write_text(variant_source(1, {exercise: bug}), encoding="utf-8")
     (folder / "lee.py").write_text(_reference(1), encoding="utf-8")
     out = tmp_path / "out"
-    args = (folder, "-l", "1", "--out", out, "-e", "predict_linear", "--no-hidden")
-    assert grade_batch(*args).returncode == 0
+
+    def run(**options) -> str:
+        assert cli_commands.batch(folder, 1, out, exercises=["predict_linear"], **options) == 0
+        return capsys.readouterr().out
+
+    run(hidden=False)
     assert db_rows(out, "SELECT student_id, score FROM submissions ORDER BY student_id") == [("kim", 0), ("lee", 1)]
     (folder / "kim.py").write_text(_reference(1), encoding="utf-8")  # kim fixes the bug
-    again = grade_batch(*args)
-    assert "1 to grade, 1 already in the gradebook" in again.stdout
+    assert "1 to grade, 1 already in the gradebook" in run(hidden=False)
     assert db_rows(out, "SELECT student_id, score FROM submissions ORDER BY student_id") == [("kim", 1), ("lee", 1)]
     # other options are another grading: everyone is graded again
-    hidden = grade_batch(folder, "-l", "1", "--out", out, "-e", "predict_linear")
-    assert "2 to grade, 0 already" in hidden.stdout
+    assert "2 to grade, 0 already" in run(hidden=True)
     assert db_rows(out, "SELECT student_id, score FROM submissions ORDER BY student_id") == [("kim", 2), ("lee", 2)]
     assert db_rows(out, "SELECT COUNT(*) FROM tests") == [(4,)]
+    assert read_csv(out / "grades.csv")[0]["predict_linear"] == "2"
     # a gradebook belongs to one lecture
     assert cli_commands.batch(folder, 3, out) == 2
     assert "gradebook of lecture 1, not lecture 3" in capsys.readouterr().err
