@@ -66,19 +66,25 @@ def _on_sigterm(signum: int, frame: Any) -> None:
     raise _Stopped
 
 
-def _watch_parent(parent: int) -> None:
-    """Stop this grading process when the process that forked it is gone (the batch was killed)."""
-    while os.getppid() == parent:
+def _watch_coordinator(coordinator: int) -> None:
+    """Stop this grading process once the coordinator (the ``grade batch`` process) is gone: it was killed."""
+    while True:
+        try:
+            os.kill(coordinator, 0)
+        except ProcessLookupError:
+            break
+        except PermissionError:  # alive, under another user: cannot happen for our own parent, but keep waiting
+            pass
         time.sleep(ORPHAN_POLL_S)
     os.kill(os.getpid(), signal.SIGTERM)
 
 
-def _grading_process(target: Callable[[Job], Outcome], job: Job, conn: Connection) -> None:
+def _grading_process(target: Callable[[Job], Outcome], job: Job, conn: Connection, coordinator: int) -> None:
     """The body of one grading process: grade ``job`` and send the outcome back."""
     started = time.perf_counter()
     signal.signal(signal.SIGTERM, _on_sigterm)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the coordinator, which stops us with SIGTERM
-    threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
+    threading.Thread(target=_watch_coordinator, args=(coordinator,), daemon=True).start()
     try:
         outcome = target(job)
     except _Stopped:
@@ -148,7 +154,8 @@ class LocalExecutor:
 
     def _start(self, job: Job) -> None:
         receive, send = self._context.Pipe(duplex=False)
-        process = self._context.Process(target=_grading_process, args=(self.target, job, send), daemon=False)
+        args = (self.target, job, send, os.getpid())
+        process = self._context.Process(target=_grading_process, args=args, daemon=False)
         with _without_main():
             process.start()
         send.close()
