@@ -131,7 +131,8 @@ def _exercise_bars(Figure: Any, summary: ClassSummary, lang: str) -> Any:
             fontsize=8.5,
             zorder=3,
         )
-    names = [s.name + (" [device]" if s.device else "") for s in stats]
+    quiz = i18n.template("html.quiz_heading", lang)
+    names = [quiz if s.kind == "quiz" else s.name + (" [device]" if s.device else "") for s in stats]
     axes.set_yticks(list(rows), names)
     axes.invert_yaxis()
     axes.set_xlim(0, 100)

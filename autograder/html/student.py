@@ -21,7 +21,7 @@ def exercise_status(exercise: ExerciseResult, lang: str) -> str:
     if not exercise.tests:
         return page.pill("none", text("status.no_tests", lang))
     if exercise.not_implemented:
-        return page.pill("todo", text("status.not_implemented", lang))
+        return page.pill("todo", text("quiz.unanswered" if exercise.kind == "quiz" else "status.not_implemented", lang))
     failed = sum(not t.passed for t in exercise.tests)
     if exercise.kind == "quiz" and failed:
         right = len(exercise.tests) - failed
