@@ -56,6 +56,14 @@ def relu(z):
 QUIZ_ANSWERS = {"q1": "b", "q2": "a", "q3": "-1.5"}  # right, wrong, right; the other questions unanswered
 
 
+def _need(module: str) -> None:
+    """Skip without ``module`` on a developer's machine; in CI (which installs the extras) fail instead."""
+    if os.environ.get("CI"):
+        __import__(module)
+    else:
+        pytest.importorskip(module)
+
+
 def _quiz_sheet(answers: dict[str, str]) -> str:
     sheet = paths.ROOT / "assignments" / "lecture04_quiz.txt"
     lines = sheet.read_text(encoding="utf-8").splitlines()
@@ -88,14 +96,6 @@ def graded(tmp_path_factory) -> dict[str, dict]:
         "eve": _grade(tmp, variant_source(4, HOSTILE), numpy_only, "eve"),
         "stub": _grade(tmp, paths.assignment_path(4).read_text(encoding="utf-8"), numpy_only, "stub"),
     }
-
-
-def _need(module: str) -> None:
-    """Skip without ``module`` on a developer's machine; in CI (which installs the extras) fail instead."""
-    if os.environ.get("CI"):
-        __import__(module)
-    else:
-        pytest.importorskip(module)
 
 
 @pytest.fixture
