@@ -287,6 +287,12 @@ def test_changed_submission_is_regraded_on_resume(tmp_path, capsys):
     assert db_rows(out, "SELECT student_id, score FROM submissions ORDER BY student_id") == [("kim", 2), ("lee", 2)]
     assert db_rows(out, "SELECT COUNT(*) FROM tests") == [(4,)]
     assert read_csv(out / "grades.csv")[0]["predict_linear"] == "2"
+    # a student who left the class folder leaves the outputs (the gradebook keeps the row)
+    (folder / "lee.py").unlink()
+    assert "1 submissions: 0 to grade, 1 already" in run(hidden=True)
+    assert [r["student_id"] for r in read_csv(out / "grades.csv")] == ["kim"]
+    assert sorted(p.name for p in (out / "students").iterdir()) == ["kim.html", "kim.json"]
+    assert len(db_rows(out, "SELECT * FROM submissions")) == 2
     # a gradebook belongs to one lecture
     assert cli_commands.batch(folder, 3, out) == 2
     assert "gradebook of lecture 1, not lecture 3" in capsys.readouterr().err

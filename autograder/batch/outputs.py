@@ -8,7 +8,8 @@
 - ``summary.md``: the terminal's class summary as text (:mod:`autograder.batch.summary`).
 
 Because everything is derived from the gradebook, a batch that was killed and resumed writes exactly what
-one uninterrupted run would have. Every file is written atomically.
+one uninterrupted run would have. Every file is written atomically. Only the students of the class folder
+as it is now are written; feedback files of students no longer there are removed (their gradebook rows stay).
 """
 
 from __future__ import annotations
@@ -68,6 +69,10 @@ def export(rows: list[Row], out: Path, heading: str) -> list[str]:
             write_atomic(students / f"{student}.html", page)
         graded = [result for _, _, result, _ in items if result is not None]
         write_atomic(out / "report.html", html_report.class_page(graded, title, student_link="students/{id}.html"))
+    ids = {student for student, _, _, _ in items}
+    for stale in [*students.glob("*.json"), *students.glob("*.html")]:
+        if stale.stem not in ids:
+            stale.unlink()
     buffer = io.StringIO()
     summary.render(summary.summarise(items, heading), Console(file=buffer, no_color=True, width=100, emoji=False))
     write_atomic(out / "summary.md", f"# {title}\n\n```text\n{buffer.getvalue()}```\n")
