@@ -335,6 +335,14 @@ def test_usage_errors_exit_2(tmp_path, capsys):
     assert cli_commands.batch(tmp_path / "one", 1, out, executor="spark") == 2
     assert "--executor must be one of local, dask" in capsys.readouterr().err
     assert not out.exists()
+    out.write_text("not a folder", encoding="utf-8")
+    assert cli_commands.batch(tmp_path / "one", 1, out) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
+    out.unlink()
+    out.mkdir()
+    (out / "gradebook.sqlite").write_bytes(b"this is not an SQLite database" * 100)
+    assert cli_commands.batch(tmp_path / "one", 1, out) == 2
+    assert "cannot be used as a gradebook" in capsys.readouterr().err
 
 
 # --- the local executor's watchdog: a grading process that dies or hangs still gives its student a row ---

@@ -50,7 +50,7 @@ def batch(
 ) -> int:
     """Run ``grade batch``; returns the exit status."""
     err = make_console(sys.stderr)
-    problem = _check_usage(submissions, lecture, workers, timeout, device, executor, exercises)
+    problem = _check_usage(submissions, out, lecture, workers, timeout, device, executor, exercises)
     if problem:
         err.print(msg("batch.usage_error", problem=problem))
         return 2
@@ -121,6 +121,7 @@ def batch(
 
 def _check_usage(
     submissions: Path,
+    out: Path,
     lecture: int,
     workers: int | None,
     timeout: float,
@@ -131,6 +132,8 @@ def _check_usage(
     """Why these arguments cannot work, or ``""``."""
     if not submissions.is_dir():
         return msg("batch.no_folder", folder=submissions)
+    if out.exists() and not out.is_dir():
+        return msg("batch.out_not_folder", out=out)
     if lecture not in registry.available():
         return msg("batch.no_lecture", lecture=lecture)
     if workers is not None and workers < 1:

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from autograder.batch.jobs import Outcome
+from autograder.i18n import msg
 
 SCHEMA_VERSION = 1
 FILE_NAME = "gradebook.sqlite"
@@ -88,24 +89,23 @@ class Gradebook:
 
     def __init__(self, path: Path, lecture: int) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, isolation_level=None)  # transactions are explicit (BEGIN ... COMMIT)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a commit survives the process's death
-        self._db.execute("PRAGMA foreign_keys=ON")
-        self._db.execute("PRAGMA busy_timeout=10000")
-        self._db.executescript(_SCHEMA)
-        meta = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, isolation_level=None)  # transactions are explicit (BEGIN ... COMMIT)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a commit survives the process's death
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._db.execute("PRAGMA busy_timeout=10000")
+            self._db.executescript(_SCHEMA)
+            meta = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+        except (sqlite3.Error, OSError) as exc:
+            raise GradebookError(msg("batch.gradebook_unusable", path=self.path, error=exc)) from None
         version = int(meta.get("schema_version", SCHEMA_VERSION))
         if version != SCHEMA_VERSION:
             self.close()
-            from autograder.i18n import msg
-
             raise GradebookError(msg("batch.gradebook_schema", path=self.path, version=version, ours=SCHEMA_VERSION))
         if "lecture" in meta and int(meta["lecture"]) != lecture:
             self.close()
-            from autograder.i18n import msg
-
             raise GradebookError(msg("batch.gradebook_lecture", path=self.path, theirs=meta["lecture"], ours=lecture))
         with self._transaction():
             self._db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
