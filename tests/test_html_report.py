@@ -281,6 +281,11 @@ def test_bad_results_raise_a_clear_error(bad, says, english):
         class_page([bad], "t")  # type: ignore[list-item]
 
 
+def test_a_student_link_with_other_placeholders_is_refused(english):
+    with pytest.raises(ValueError, match=re.escape("may use only the placeholder {id}")):
+        class_page([], "t", student_link="students/{name}.html")
+
+
 def test_pages_are_written_atomically(graded, tmp_path):
     target = tmp_path / "RESULTS" / "students" / "bob.html"
     write_student_page(graded["bob"], target)

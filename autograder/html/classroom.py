@@ -11,6 +11,7 @@ not on this page (the batch summary lists them). Labels follow :func:`autograder
 from __future__ import annotations
 
 import statistics
+import string
 from collections.abc import Sequence
 from urllib.parse import quote
 
@@ -18,6 +19,7 @@ from autograder import i18n
 from autograder.html import page, plots
 from autograder.html.page import esc, text
 from autograder.html.summary import ClassSummary, Student, summarise
+from autograder.i18n import msg
 
 
 def _cards(summary: ClassSummary, lang: str) -> str:
@@ -165,12 +167,15 @@ def class_page(results: Sequence[dict], title: str, *, student_link: str | None 
     that is not a results dict.
     """
     lang = i18n.language()
+    fields = {f for _, f, _, _ in string.Formatter().parse(student_link or "") if f is not None}
+    if fields - {"id"}:
+        raise ValueError(msg("html.bad_link", link=student_link))
     summary = summarise(results)
     lectures = sorted({(s.result.lecture, s.result.title) for s in summary.students})
     subtitle = "; ".join(text("lecture_heading", lang, lecture=n, title=t) for n, t in lectures)
     hidden = {s.result.hidden_included for s in summary.students}
     meta = [text("meta.graded", lang, count=len(summary.students))]
-    if hidden:
+    if len(hidden) == 1:  # a class graded with and without --hidden says neither
         meta.append(text("hidden_included" if hidden == {True} else "public_only", lang))
     header = (
         f"<h1>{esc(title)}</h1>\n"

@@ -32,6 +32,7 @@ h2 { font-size: 19px; margin: 34px 0 10px; padding-bottom: 4px; border-bottom: 1
 h3 { font-size: 16px; margin: 18px 0 6px; }
 .sub { color: var(--muted); margin: 0; }
 .meta { color: var(--muted); font-size: 13px; margin: 6px 0 0; }
+.total { font-size: 20px; font-weight: 650; margin: 14px 0 0; }
 .meta span + span::before { content: "\\00b7"; margin: 0 7px; }
 .cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 0 0 8px; }
 .card { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 10px 16px;

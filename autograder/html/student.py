@@ -16,7 +16,7 @@ from autograder.html.summary import load_result, student_id
 from autograder.results import ExerciseResult, LectureResult, TestResult
 
 
-def exercise_status(exercise: ExerciseResult, lang: str) -> str:
+def _status(exercise: ExerciseResult, lang: str) -> str:
     """The status badge of an exercise (as the terminal report words it)."""
     if not exercise.tests:
         return page.pill("none", text("status.no_tests", lang))
@@ -42,7 +42,7 @@ def _overview(result: LectureResult, lang: str) -> str:
             page.exercise_label(e.name, device=e.device, kind=e.kind, lang=lang),
             _score(e),
             page.meter(page.fraction(e.score, e.max_score)),
-            exercise_status(e, lang),
+            _status(e, lang),
         )
         for e in result.exercises
     ]
@@ -167,7 +167,7 @@ def student_page(data: dict) -> str:
     )
     header = (
         f"<h1>{heading}</h1>\n<p class='meta'>{''.join(f'<span>{m}</span>' for m in meta)}</p>\n"
-        f'<p class="total" style="font-size:20px;font-weight:650;margin:14px 0 0">{total}</p>\n'
+        f'<p class="total">{total}</p>\n'
         f"{page.meter(page.fraction(result.score, result.max_score), big=True)}"
     )
     notes = "".join(f'<p class="note">{esc(note)}</p>' for note in result.notes)
