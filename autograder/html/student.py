@@ -20,8 +20,10 @@ def _status(exercise: ExerciseResult, lang: str) -> str:
     """The status badge of an exercise (as the terminal report words it)."""
     if not exercise.tests:
         return page.pill("none", text("status.no_tests", lang))
+    if exercise.not_implemented and exercise.kind == "quiz":
+        return page.pill("todo", text("quiz.unanswered", lang))
     if exercise.not_implemented:
-        return page.pill("todo", text("quiz.unanswered" if exercise.kind == "quiz" else "status.not_implemented", lang))
+        return page.pill("todo", text("status.not_implemented", lang))
     failed = sum(not t.passed for t in exercise.tests)
     if exercise.kind == "quiz" and failed:
         right = len(exercise.tests) - failed
