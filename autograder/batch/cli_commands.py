@@ -86,27 +86,28 @@ def batch(
             if not s.problem
         ]
         console = make_console()
-        try:
-            pool = _executor(executor, scheduler, workers, lecture)
+        try:  # no executor (no cluster to start) when there is nothing left to grade
+            pool = _executor(executor, scheduler, workers, lecture) if jobs else None
         except RuntimeError as exc:
             err.print(msg("batch.usage_error", problem=exc))
             return 2
         if not quiet:
             skipped = len(found) - len(todo)
-            count = getattr(pool, "workers", workers or "-")
+            count = getattr(pool, "workers", None) or workers or "-"
             console.print(msg("batch.plan", total=len(found), todo=len(jobs), skipped=skipped, workers=count))
-        try:
-            with _progress(console if not quiet else None, len(jobs)) as advance:
-                for outcome in pool.run(jobs):
-                    source = by_id[outcome.student_id]
-                    book.record(outcome, str(source.path), source.sha256, options)
-                    advance(outcome)
-        except KeyboardInterrupt:
-            pool.close()
-            err.print(msg("batch.interrupted", out=out))
-            return 130
-        finally:
-            pool.close()
+        if pool is not None:
+            try:
+                with _progress(console if not quiet else None, len(jobs)) as advance:
+                    for outcome in pool.run(jobs):
+                        source = by_id[outcome.student_id]
+                        book.record(outcome, str(source.path), source.sha256, options)
+                        advance(outcome)
+            except KeyboardInterrupt:
+                pool.close()
+                err.print(msg("batch.interrupted", out=out))
+                return 130
+            finally:
+                pool.close()
         present = {s.student_id for s in found}
         rows = [row for row in book.rows() if row.student_id in present]
     heading = msg("report.heading", number=lecture, title=registry.load(lecture).display_title)
