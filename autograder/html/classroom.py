@@ -176,7 +176,7 @@ def class_page(results: Sequence[dict], title: str, *, student_link: str | None 
     hidden = {s.result.hidden_included for s in summary.students}
     meta = [text("meta.graded", lang, count=len(summary.students))]
     if len(hidden) == 1:  # a class graded with and without --hidden says neither
-        meta.append(text("hidden_included" if hidden == {True} else "public_only", lang))
+        meta.append(text("hidden_included", lang) if hidden == {True} else text("public_only", lang))
     header = (
         f"<h1>{esc(title)}</h1>\n"
         + (f'<p class="sub">{subtitle}</p>\n' if subtitle else "")

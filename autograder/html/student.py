@@ -151,7 +151,7 @@ def student_page(data: dict) -> str:
     lang = result.language if result.language in i18n.LANGUAGES else i18n.language()
     who = student_id(data)
     heading = text("lecture_heading", lang, lecture=result.lecture, title=result.title)
-    mode = text("hidden_included" if result.hidden_included else "public_only", lang)
+    mode = text("hidden_included", lang) if result.hidden_included else text("public_only", lang)
     meta = [
         text("meta.student", lang, student=who),
         text("meta.submission", lang, submission=result.submission),
