@@ -83,7 +83,8 @@ def render(result: LectureResult, console: Console) -> None:
             f"{_points(exercise.score)}/{_points(exercise.max_score)}",
             Text(label, style=style),
         )
-    console.print(table)
+    if _code(result):
+        console.print(table)
     _render_failures(result, console)
     _render_timings(result, console)
     for quiz in (e for e in result.exercises if e.kind == "quiz"):
@@ -126,7 +127,8 @@ def _render_quiz(quiz: ExerciseResult, console: Console) -> None:
     if missing:
         reason = quiz.tests[[t.name for t in quiz.tests].index(missing[0])].message
         if len(missing) == len(quiz.tests):
-            console.print(Text(f"  {reason}", style="yellow"))
+            answered_none = reason == msg("quiz.not_answered", id=missing[0])
+            console.print(Text("  " + (msg("report.quiz_none_answered") if answered_none else reason), style="yellow"))
         else:
             console.print(Text("  " + msg("report.quiz_not_answered", ids=", ".join(missing)), style="yellow"))
     if not all(t.passed for t in quiz.tests):
