@@ -338,3 +338,20 @@ def test_the_gradescope_bundle_carries_the_key_and_grades_the_sheet_beside_the_s
     quiz_tests = {t["name"]: t for t in data["tests"] if t["name"].startswith("quiz")}
     assert len(quiz_tests) == len(quiz1.questions)
     assert sum(t["score"] for t in quiz_tests.values()) == quiz1.max_points - wrong.points
+
+
+def test_grade_e_quiz_on_the_command_line_grades_only_the_quiz(tmp_path, quiz1):
+    import subprocess
+    import sys
+
+    shutil.copyfile(paths.assignment_path(1), tmp_path / "lecture01.py")
+    _sheet(tmp_path, _full_sheet(quiz1))
+    done = subprocess.run(
+        [sys.executable, str(paths.ROOT / "cli.py"), "lecture1", "-s", str(tmp_path), "-e", "quiz", "--lang", "en"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    total = f"{quiz1.max_points:g}/{quiz1.max_points:g}"
+    assert f"Concept quiz: {total} points" in done.stdout and "fit_linear" not in done.stdout
