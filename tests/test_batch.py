@@ -77,7 +77,8 @@ def make_class(folder: Path) -> dict[str, str]:
     (folder / "grace.ipynb").write_text(_notebook(ref), encoding="utf-8")
     (folder / "heidi").mkdir()
     (folder / "heidi" / "notes.txt").write_text("I forgot the module", encoding="utf-8")
-    hog = "def mean_squared_error(y_hat, y):\n    block = np.ones(2**34)\n    return float(block.sum())\n"
+    # asks for 32 EiB: refused at once on any machine (the engine's RLIMIT_AS has its own attack tests)
+    hog = "def mean_squared_error(y_hat, y):\n    block = np.ones((2**31, 2**31))\n    return float(block.sum())\n"
     (folder / "ivan.py").write_text(variant_source(1, {"mean_squared_error": hog}), encoding="utf-8")
     (folder / "README.txt").write_text("not a submission", encoding="utf-8")
     return {
