@@ -162,6 +162,7 @@ def write_atomic(path: Path, text: str) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.chmod(tmp, 0o644)  # mkstemp makes 0600; results are read by course staff and CI like any file
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
