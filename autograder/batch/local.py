@@ -186,12 +186,16 @@ class LocalExecutor:
             if process.is_alive():
                 process.kill()
                 process.join()
-            return outcome if outcome is not None else self._died(running, elapsed)
+            if outcome is None:
+                return self._died(running, elapsed)
+            if running.stopping_since is not None and outcome.status == "error":  # it reported being stopped
+                outcome.message = msg("batch.watchdog", seconds=f"{self._watchdog(job):g}")
+            return outcome
         if not process.is_alive():
             running.conn.close()
             process.join()
             return self._died(running, elapsed)
-        watchdog = self.watchdog_s if self.watchdog_s is not None else default_watchdog(job.timeout)
+        watchdog = self._watchdog(job)
         if running.stopping_since is None and elapsed > watchdog:
             running.stopping_since = now
             process.terminate()  # SIGTERM: runner.grade unwinds and stops the student's worker
@@ -202,10 +206,13 @@ class LocalExecutor:
             return Outcome(job.student_id, "error", None, msg("batch.watchdog", seconds=f"{watchdog:g}"), elapsed)
         return None
 
+    def _watchdog(self, job: Job) -> float:
+        return self.watchdog_s if self.watchdog_s is not None else default_watchdog(job.timeout)
+
     def _died(self, running: _Running, elapsed: float) -> Outcome:
         code = running.process.exitcode
         if running.stopping_since is not None:
-            message = msg("batch.watchdog", seconds=f"{elapsed:.0f}")
+            message = msg("batch.watchdog", seconds=f"{self._watchdog(running.job):g}")
         elif code is not None and code < 0:
             try:
                 name = signal.Signals(-code).name
