@@ -450,3 +450,15 @@ def test_discover_names_students_and_refuses_to_guess_between_duplicates(tmp_pat
     assert discover.discover(tmp_path)[1].sha256 != before
     (tmp_path / "d" / "lecture01.py").write_text("z", encoding="utf-8")
     assert discover.discover(tmp_path)[3].sha256 != found[3].sha256
+
+
+def test_batch_grading_is_instructor_tooling_left_out_of_the_student_release(tmp_path):
+    from autograder.release import bundle
+
+    bundle._copy_engine(tmp_path)
+    assert (tmp_path / "autograder" / "runner.py").is_file()
+    assert not (tmp_path / "autograder" / "batch").exists()
+    listed = subprocess.run(
+        [sys.executable, "cli.py", "--help"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert listed.returncode == 0 and "list" in listed.stdout and "batch" not in listed.stdout

@@ -15,7 +15,8 @@ from autograder import paths, registry, stubs
 from autograder.release import sources
 
 INSTALL = "python -m pip install -e ."
-ENGINE_EXCLUDE = {"release", "lectures", "__pycache__", "stubs.py"}  # stubs.py needs solutions/
+# stubs.py needs solutions/; release/ and batch/ are instructor tooling (grade release, grade batch)
+ENGINE_EXCLUDE = {"release", "batch", "lectures", "__pycache__", "stubs.py"}
 
 PYPROJECT = """[build-system]
 requires = ["setuptools>=68"]
