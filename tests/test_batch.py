@@ -299,6 +299,28 @@ def test_changed_submission_is_regraded_on_resume(tmp_path, capsys):
     assert "gradebook of lecture 1, not lecture 3" in capsys.readouterr().err
 
 
+def test_korean_batch_writes_korean_feedback(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    exercise, bug = variants01.BUGGY["predict_forgets_bias"]
+    (folder / "kim.py").write_text(variant_source(1, {exercise: bug}), encoding="utf-8")
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "cli", "--lang", "ko", "batch", str(folder), "-l", "1", "--out", str(out)]
+        + ["-e", "predict_linear"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "학급 요약" in done.stdout and "가장 흔한 실패 이유" in done.stdout
+    messages = [m for (m,) in db_rows(out, "SELECT message FROM tests WHERE status != 'passed'")]
+    assert messages and all(any("\uac00" <= ch <= "\ud7a3" for ch in m) for m in messages), messages
+    result = json.loads((out / "students" / "kim.json").read_text(encoding="utf-8"))["result"]
+    assert result["language"] == "ko"
+
+
 def test_lecture4_with_exercise_selection(tmp_path):
     folder = tmp_path / "class"
     folder.mkdir()

@@ -26,7 +26,7 @@ from rich.console import Console
 from autograder import registry
 from autograder.batch import discover, gradebook, outputs, summary
 from autograder.batch.jobs import Executor, Job, Outcome
-from autograder.i18n import msg
+from autograder.i18n import language, msg
 from autograder.report import make_console
 
 EXECUTORS = ("local", "dask")
@@ -72,7 +72,14 @@ def batch(
         err.print(msg("batch.usage_error", problem=exc))
         return 2
     options = json.dumps(
-        {"hidden": hidden, "exercises": sorted(exercises or []), "timeout": timeout, "device": device}, sort_keys=True
+        {
+            "hidden": hidden,
+            "exercises": sorted(exercises or []),
+            "timeout": timeout,
+            "device": device,
+            "language": language(),
+        },
+        sort_keys=True,
     )
     with book:
         done = book.fingerprints()
@@ -81,7 +88,17 @@ def batch(
         for entry in [s for s in todo if s.problem]:  # nothing to grade: the row says why
             book.record(Outcome(entry.student_id, "error", None, entry.problem), str(entry.path), entry.sha256, options)
         jobs = [
-            Job(s.student_id, str(s.path), lecture, hidden, timeout, device, sandbox_mode, tuple(exercises or ()))
+            Job(
+                s.student_id,
+                str(s.path),
+                lecture,
+                hidden,
+                timeout,
+                device,
+                sandbox_mode,
+                tuple(exercises or ()),
+                language(),
+            )
             for s in todo
             if not s.problem
         ]

@@ -13,7 +13,7 @@ Schema version 1 (:data:`SCHEMA_VERSION`; a change that removes or renames a col
     submissions(student_id TEXT PRIMARY KEY,
         path TEXT,                  -- the submission as found in the class folder
         sha256 TEXT,                -- of the submission's bytes (autograder.batch.discover.digest)
-        options TEXT,               -- JSON of the grading options (hidden, exercises, timeout, device)
+        options TEXT,               -- JSON of the grading options (hidden, exercises, timeout, device, language)
         status TEXT,                -- "graded" | "error" (no result; message says why)
         score REAL, max_score REAL, -- NULL for "error"
         message TEXT, duration_s REAL,

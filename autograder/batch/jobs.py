@@ -23,7 +23,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from autograder.i18n import msg
+from autograder.i18n import msg, set_language
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,7 @@ class Job:
     device: str = "cpu"
     sandbox: str = "auto"  # resolved by the caller: "bwrap" or "process"
     exercises: tuple[str, ...] = ()  # only these exercises; all when empty
+    language: str = ""  # the messages' language ("en" | "ko"); empty: whatever the grading process detects
 
 
 @dataclass
@@ -55,6 +56,8 @@ def run_job(job: Job) -> Outcome:
     """Grade ``job`` in this (grading) process with a fresh sandboxed worker; never raises."""
     started = time.perf_counter()
     try:
+        if job.language:  # grading processes do not inherit `grade --lang`: the job carries it
+            set_language(job.language)
         from autograder import runner
         from autograder.batch import unpack
         from autograder.isolation import Limits
