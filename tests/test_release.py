@@ -15,6 +15,8 @@ import pytest
 from harness import variant_source
 
 from autograder import notebook_submission, paths, registry, runner
+from autograder.quiz.key import load_key
+from autograder.quiz.sheet import filled_sheet
 from autograder.release import bundle, gradescope, leaks, sources
 
 CLI = [sys.executable, str(paths.ROOT / "cli.py")]
@@ -103,13 +105,17 @@ def test_student_release_in_a_fresh_venv_with_its_two_commands(tmp_path):
         return json.loads(out.read_text())
 
     stubs = grade_json()
-    public_points = sum(e.max_points(hidden=False) for e in registry.load(4).exercises.values())
+    quiz = load_key(4)
+    public_points = sum(e.max_points(hidden=False) for e in registry.load(4).exercises.values()) + quiz.max_points
     assert stubs["score"] == 0 and stubs["max_score"] == public_points
     assert all(t["status"] == "not_implemented" for e in stubs["exercises"] for t in e["tests"])
     assert Path(stubs["submission"]) == (folder / "assignments" / "lecture04.py").resolve()
     shutil.copyfile(paths.reference_path(4), folder / "assignments" / "lecture04.py")
+    # The key's answers, checked in the release against the salted hashes (the key itself is not there).
+    (folder / "assignments" / "lecture04_quiz.txt").write_text(filled_sheet(quiz), encoding="utf-8")
     full = grade_json("--hidden")  # the release has no hidden test: --hidden finds nothing more
     assert full["score"] == full["max_score"] == stubs["max_score"] > 0
+    assert [e["kind"] for e in full["exercises"]].count("quiz") == 1
     assert not any(t["hidden"] for e in full["exercises"] for t in e["tests"])
     usage = subprocess.run([str(grade), "--help"], env=offline, capture_output=True, text=True).stdout
     assert "lecture4" in usage and "release" not in usage and "verify" not in usage  # no instructor tooling
