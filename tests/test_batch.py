@@ -27,7 +27,7 @@ from variants import lecture01 as variants01
 from variants import lecture04 as variants04
 
 from autograder import paths, registry, runner
-from autograder.batch import cli_commands, discover, unpack
+from autograder.batch import cli_commands, discover, gradebook, unpack
 from autograder.batch.jobs import Job, Outcome, run_job
 from autograder.batch.local import LocalExecutor
 from autograder.isolation import Limits
@@ -366,6 +366,10 @@ def test_usage_errors_exit_2(tmp_path, capsys):
     (out / "gradebook.sqlite").write_bytes(b"this is not an SQLite database" * 100)
     assert cli_commands.batch(tmp_path / "one", 1, out) == 2
     assert "cannot be used as a gradebook" in capsys.readouterr().err
+    (out / "gradebook.sqlite").unlink()
+    with gradebook.Gradebook(out / "gradebook.sqlite", 1):  # a batch is running on this RESULTS
+        assert cli_commands.batch(tmp_path / "one", 1, out) == 2
+        assert "another grade batch is writing" in capsys.readouterr().err
 
 
 # --- the local executor's watchdog: a grading process that dies or hangs still gives its student a row ---

@@ -1,6 +1,8 @@
 """The gradebook: every graded submission of a batch in one SQLite file, ``RESULTS/gradebook.sqlite``.
 
-Only the coordinating process writes it. Each finished submission is committed at once, in one
+Only the coordinating process writes it, and only one batch at a time: an open gradebook holds an exclusive
+lock on ``gradebook.sqlite.lock`` (released by the kernel even when the process is killed), so a second
+``grade batch`` on the same RESULTS stops with a message. Each finished submission is committed at once, in one
 transaction that deletes the student's old rows and inserts the new ones, so a batch killed at any moment
 (even with SIGKILL) leaves every committed student complete and no student half-written; the journal is
 in WAL mode. Rerunning the same command skips students whose submission (its SHA-256) and grading options
@@ -89,8 +91,10 @@ class Gradebook:
 
     def __init__(self, path: Path, lecture: int) -> None:
         self.path = Path(path)
+        self._lock: Any = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._lock = _exclusive_lock(self.path.with_name(self.path.name + ".lock"))
             self._db = sqlite3.connect(self.path, isolation_level=None)  # transactions are explicit (BEGIN ... COMMIT)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a commit survives the process's death
@@ -98,7 +102,10 @@ class Gradebook:
             self._db.execute("PRAGMA busy_timeout=10000")
             self._db.executescript(_SCHEMA)
             meta = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+        except BlockingIOError:
+            raise GradebookError(msg("batch.gradebook_busy", path=self.path)) from None
         except (sqlite3.Error, OSError) as exc:
+            self._release()
             raise GradebookError(msg("batch.gradebook_unusable", path=self.path, error=exc)) from None
         version = int(meta.get("schema_version", SCHEMA_VERSION))
         if version != SCHEMA_VERSION:
@@ -117,6 +124,12 @@ class Gradebook:
 
     def close(self) -> None:
         self._db.close()
+        self._release()
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            self._lock.close()  # closing the file releases its lock
+            self._lock = None
 
     def __enter__(self) -> Gradebook:
         return self
@@ -171,6 +184,21 @@ class Gradebook:
     def count_tests(self, student_id: str) -> int:
         (count,) = self._db.execute("SELECT COUNT(*) FROM tests WHERE student_id = ?", (student_id,)).fetchone()
         return int(count)
+
+
+def _exclusive_lock(path: Path) -> Any:
+    """An open file holding an exclusive lock on ``path``; ``BlockingIOError`` when another process has it."""
+    handle = open(path, "a+b")  # noqa: SIM115 - kept open for as long as the lock is held
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; one batch per RESULTS is then the user's care
+        return handle
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise
+    return handle
 
 
 class _Transaction:
