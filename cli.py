@@ -7,6 +7,7 @@
     grade list                          lectures, exercises and points
     grade release [LECTURES] --out DIR  student release folder + zip (--notebooks, --gradescope)
     grade verify [LECTURES]             the instructor's pre-release check with the mutation self-check
+    grade batch CLASS -l 4 --out DIR    grade a class: resumable SQLite gradebook, CSV, feedback, report
     grade lecture4 --lang ko            every message in Korean (or en; default: GRADE_LANG, then the locale)
 
 Exit status: 0 when grading completed (whatever the score); 1 when ``--fail-under`` was not reached;
