@@ -35,7 +35,9 @@ def _check_fit(student, X, y, *, rtol=1e-6, what=""):
     w = checks.array(w, w_exp, name=f"w{what}", rtol=rtol, atol_scale=1e-8)
     b = checks.as_scalar(b, name=f"b{what}")
     fitted_exp = X @ w_exp + b_exp
-    checks.array(X @ w + b, fitted_exp, name=f"fitted values X @ w + b{what}", rtol=rtol, atol_scale=1e-8)
+    checks.array(
+        X @ w + b, fitted_exp, name=msg("lecture01.fit_linear.label_fitted", what=what), rtol=rtol, atol_scale=1e-8
+    )
 
 
 @fit_linear.test(points=1)
@@ -51,8 +53,8 @@ def recovers_an_exact_line(student, rng):
     X = rng.uniform(-3, 3, size=(15, 2))
     w_true, b_true = np.array([2.0, -1.5]), 4.0
     w, b = checks.parts(student.fit_linear(X, X @ w_true + b_true), 2, name="fit_linear", labels=("w", "b"))
-    checks.array(w, w_true, name="w for noise-free data y = X @ [2, -1.5] + 4", rtol=1e-8, atol_scale=1e-9)
-    checks.scalar(b, b_true, name="b for noise-free data y = X @ [2, -1.5] + 4", rtol=1e-8, atol_scale=1e-9)
+    checks.array(w, w_true, name=msg("lecture01.fit_linear.label_w_noise_free"), rtol=1e-8, atol_scale=1e-9)
+    checks.scalar(b, b_true, name=msg("lecture01.fit_linear.label_b_noise_free"), rtol=1e-8, atol_scale=1e-9)
 
 
 @fit_linear.test(points=1)
@@ -136,7 +138,7 @@ def known_values(student):
         name="MSE([1, 2, 3], [1, 4, 0])",
     )
     y = np.array([0.5, -2.0])
-    checks.scalar(student.mean_squared_error(y, y), 0.0, name="MSE of a perfect prediction")
+    checks.scalar(student.mean_squared_error(y, y), 0.0, name=msg("lecture01.mean_squared_error.label_perfect"))
 
 
 ### BEGIN HIDDEN TESTS
@@ -144,7 +146,9 @@ def known_values(student):
 def two_dimensional_and_large(student, rng):
     y_hat, y = rng.normal(size=(6, 3)) * 1000.0, rng.normal(size=(6, 3)) * 1000.0
     checks.scalar(
-        student.mean_squared_error(y_hat, y), _mse_oracle(y_hat, y), name="MSE of (6, 3) arrays (mean over all entries)"
+        student.mean_squared_error(y_hat, y),
+        _mse_oracle(y_hat, y),
+        name=msg("lecture01.mean_squared_error.label_matrix"),
     )
 
 
