@@ -38,14 +38,14 @@ def vectors_for_several_p(student, rng):
     for n in [1, 5, 17]:
         x = rng.normal(size=n) * 3
         for p in [1, 2, 3.5, np.inf]:
-            _check_norm(student, x, p, f"vector of length {n}")
+            _check_norm(student, x, p, msg("lecture02.lp_norm.label_vector", n=n))
 
 
 @lp_norm.test(points=1)
 def matrices_are_flattened(student, rng):
     A = rng.normal(size=(4, 3))
     for p in [1, 2, 3.5, np.inf]:
-        _check_norm(student, A, p, "a (4, 3) matrix, entrywise")
+        _check_norm(student, A, p, msg("lecture02.lp_norm.label_matrix"))
 
 
 ### BEGIN HIDDEN TESTS
@@ -54,7 +54,7 @@ def large_small_and_zero(student, rng):
     for scale in [1000.0, 1e-3]:
         x = rng.normal(size=(3, 5)) * scale
         for p in [1, 2, 3.5, np.inf]:
-            _check_norm(student, x, p, f"entries of size {scale:g}")
+            _check_norm(student, x, p, msg("lecture02.lp_norm.label_scaled", scale=scale))
     for p in [1, 2, 3.5, np.inf]:
         checks.scalar(student.lp_norm(np.zeros(4), p), 0.0, name=f"lp_norm(zeros(4), p={p})")
         checks.scalar(student.lp_norm(np.array([-2.0]), p), 2.0, name=f"lp_norm([-2], p={p})")
@@ -72,7 +72,7 @@ trace = lecture.exercise("trace")
 def sum_of_the_diagonal(student, rng):
     for n in [1, 3, 8]:
         A = rng.normal(size=(n, n))
-        checks.scalar(student.trace(A), float(np.trace(A)), name=f"trace of a ({n}, {n}) matrix", rtol=1e-9)
+        checks.scalar(student.trace(A), float(np.trace(A)), name=msg("lecture02.trace.label_square", n=n), rtol=1e-9)
 
 
 ### BEGIN HIDDEN TESTS
@@ -124,14 +124,16 @@ def _check_rank(student, source, A, what, tol=None):
 @matrix_rank.test(points=1)
 def full_and_deficient_rank(student, source, rng):
     for m, n, r in [(4, 4, 4), (3, 5, 3), (6, 4, 2), (5, 5, 3), (1, 3, 1), (7, 2, 1)]:
-        _check_rank(student, source, _low_rank(rng, m, n, r), f"a ({m}, {n}) matrix of rank {r}")
+        _check_rank(
+            student, source, _low_rank(rng, m, n, r), msg("lecture02.matrix_rank.label_low_rank", m=m, n=n, r=r)
+        )
 
 
 @matrix_rank.test(points=1)
 def zero_matrix_and_duplicate_rows(student, source, rng):
     _check_rank(student, source, np.zeros((3, 4)), "zeros((3, 4))")
     a = rng.normal(size=4)
-    _check_rank(student, source, np.stack([a, 2 * a, -a]), "three multiples of one row")
+    _check_rank(student, source, np.stack([a, 2 * a, -a]), msg("lecture02.matrix_rank.label_multiples"))
     _check_rank(student, source, np.arange(1.0, 10.0).reshape(3, 3), "[[1, 2, 3], [4, 5, 6], [7, 8, 9]]")
 
 
@@ -139,12 +141,12 @@ def zero_matrix_and_duplicate_rows(student, source, rng):
 def small_thin_and_tolerance(student, source, rng):
     _check_rank(student, source, np.array([[3.0]]), "[[3]]")
     _check_rank(student, source, np.zeros((1, 1)), "[[0]]")
-    _check_rank(student, source, rng.normal(size=(5, 1)), "a (5, 1) column")
-    _check_rank(student, source, rng.normal(size=(1, 5)), "a (1, 5) row")
+    _check_rank(student, source, rng.normal(size=(5, 1)), msg("lecture02.matrix_rank.label_column"))
+    _check_rank(student, source, rng.normal(size=(1, 5)), msg("lecture02.matrix_rank.label_row"))
     _check_rank(student, source, np.eye(6), "eye(6)")
     D = np.diag([1.0, 1e-6, 1e-3])  # for a diagonal matrix the pivots are the diagonal entries
-    _check_rank(student, source, D, "diag(1, 1e-6, 1e-3) with tol=1e-4", tol=1e-4)
-    _check_rank(student, source, D, "diag(1, 1e-6, 1e-3) with tol=1e-7", tol=1e-7)
+    _check_rank(student, source, D, msg("lecture02.matrix_rank.label_tol4"), tol=1e-4)
+    _check_rank(student, source, D, msg("lecture02.matrix_rank.label_tol7"), tol=1e-7)
 
 
 def _library_rank_uses(source):
@@ -177,10 +179,10 @@ def _static_rank_rule(source):
 def scaling_keeps_the_rank(student, source, rng):
     A = _low_rank(rng, 5, 6, 3)
     for scale in [1e-8, 1e8, 1e-12, 1e12]:
-        _check_rank(student, source, A * scale, f"{scale:g} * (a (5, 6) matrix of rank 3)")
+        _check_rank(student, source, A * scale, msg("lecture02.matrix_rank.label_scaled_rank3", scale=scale))
     B = rng.normal(size=(4, 4))
     for scale in [1e-12, 1e8]:
-        _check_rank(student, source, B * scale, f"{scale:g} * (a random (4, 4) matrix of rank 4)")
+        _check_rank(student, source, B * scale, msg("lecture02.matrix_rank.label_scaled_random", scale=scale))
 
 
 @matrix_rank.test(points=1, hidden=True)
@@ -189,9 +191,9 @@ def ill_conditioned_but_full_rank(student, source, rng):
         U, _ = np.linalg.qr(rng.normal(size=(n, n)))
         V, _ = np.linalg.qr(rng.normal(size=(n, n)))
         A = U @ np.diag(singular) @ V.T
-        _check_rank(student, source, A, f"a ({n}, {n}) matrix with singular values {singular}")
+        _check_rank(student, source, A, msg("lecture02.matrix_rank.label_singular", n=n, singular=singular))
     hilbert = 1.0 / (np.arange(1, 6)[:, None] + np.arange(5)[None, :])
-    _check_rank(student, source, hilbert, "the (5, 5) Hilbert matrix")
+    _check_rank(student, source, hilbert, msg("lecture02.matrix_rank.label_hilbert"))
 
 
 ### END HIDDEN TESTS
@@ -209,11 +211,11 @@ def _check_independent(student, V, what):
 
 @is_linearly_independent.test(points=1)
 def independent_and_dependent_sets(student, rng):
-    _check_independent(student, rng.normal(size=(3, 5)), "3 random vectors in 5-D")
-    _check_independent(student, rng.normal(size=(4, 4)), "4 random vectors in 4-D")
+    _check_independent(student, rng.normal(size=(3, 5)), msg("lecture02.is_linearly_independent.label_random_5d"))
+    _check_independent(student, rng.normal(size=(4, 4)), msg("lecture02.is_linearly_independent.label_random_4d"))
     a, b = rng.normal(size=4), rng.normal(size=4)
     _check_independent(student, np.stack([a, b, 2 * a - 3 * b]), "[a, b, 2a - 3b]")
-    _check_independent(student, rng.normal(size=(4, 3)), "4 vectors in 3-D")
+    _check_independent(student, rng.normal(size=(4, 3)), msg("lecture02.is_linearly_independent.label_4_in_3d"))
 
 
 ### BEGIN HIDDEN TESTS
@@ -222,11 +224,11 @@ def zero_vector_duplicates_and_scale(student, rng):
     a = rng.normal(size=3)
     _check_independent(student, np.stack([a, np.zeros(3)]), "[a, 0]")
     _check_independent(student, np.stack([a, a]), "[a, a]")
-    _check_independent(student, a[None, :], "a single nonzero vector")
+    _check_independent(student, a[None, :], msg("lecture02.is_linearly_independent.label_single"))
     _check_independent(student, np.eye(3)[:2], "[e1, e2]")
     V = rng.normal(size=(3, 4))
     for scale in [1e-9, 1e9]:
-        _check_independent(student, V * scale, f"{scale:g} * (3 random vectors in 4-D)")
+        _check_independent(student, V * scale, msg("lecture02.is_linearly_independent.label_scaled", scale=scale))
         _check_independent(student, np.stack([V[0], V[1], V[0] + V[1]]) * scale, f"{scale:g} * [u, v, u + v]")
 
 
@@ -254,8 +256,8 @@ def both_axes_of_a_table(student, rng):
     J = _random_joint(rng, (3, 5))
     px = np.array([sum(J[x, y] for y in range(5)) for x in range(3)])
     py = np.array([sum(J[x, y] for x in range(3)) for y in range(5)])
-    checks.array(student.marginal(J, 1), px, name="marginal(J, 1) = P(X) (sum over y)")
-    checks.array(student.marginal(J, 0), py, name="marginal(J, 0) = P(Y) (sum over x)")
+    checks.array(student.marginal(J, 1), px, name=msg("lecture02.marginal.label_px"))
+    checks.array(student.marginal(J, 0), py, name=msg("lecture02.marginal.label_py"))
 
 
 ### BEGIN HIDDEN TESTS
@@ -264,9 +266,9 @@ def three_axes_and_a_single_row(student, rng):
     J = _random_joint(rng, (2, 3, 4))
     for axis in range(3):
         expected = np.apply_over_axes(np.sum, J, [axis]).squeeze(axis)
-        checks.array(student.marginal(J, axis), expected, name=f"marginal of a (2, 3, 4) table over axis {axis}")
+        checks.array(student.marginal(J, axis), expected, name=msg("lecture02.marginal.label_3d", axis=axis))
     row = _random_joint(rng, (1, 6))
-    checks.array(student.marginal(row, 0), row[0], name="marginal of a (1, 6) table over axis 0")
+    checks.array(student.marginal(row, 0), row[0], name=msg("lecture02.marginal.label_row"))
 
 
 ### END HIDDEN TESTS
@@ -288,8 +290,10 @@ def _conditional_oracle(J):
 def rows_given_x(student, rng):
     for shape in [(3, 4), (5, 2), (1, 3)]:
         J = _random_joint(rng, shape)
-        got = checks.array(student.conditional(J), _conditional_oracle(J), name=f"P(Y|X) for a {shape} joint")
-        checks.array(got.sum(axis=1), np.ones(shape[0]), name="row sums of P(Y|X)")
+        got = checks.array(
+            student.conditional(J), _conditional_oracle(J), name=msg("lecture02.conditional.label_joint", shape=shape)
+        )
+        checks.array(got.sum(axis=1), np.ones(shape[0]), name=msg("lecture02.conditional.label_row_sums"))
 
 
 @conditional.test(points=1)
@@ -298,7 +302,7 @@ def zero_rows_give_zeros(student, rng):
     J[1] = 0.0
     J[3] = 0.0
     J = J / J.sum()
-    checks.array(student.conditional(J), _conditional_oracle(J), name="P(Y|X) where P(X=1) = P(X=3) = 0")
+    checks.array(student.conditional(J), _conditional_oracle(J), name=msg("lecture02.conditional.label_zero_rows"))
 
 
 ### BEGIN HIDDEN TESTS
@@ -306,9 +310,11 @@ def zero_rows_give_zeros(student, rng):
 def unnormalised_counts_and_single_column(student, rng):
     counts = rng.integers(0, 5, size=(4, 6)).astype(np.float64)
     counts[2] = 0.0
-    checks.array(student.conditional(counts), _conditional_oracle(counts), name="P(Y|X) from a table of counts")
+    checks.array(
+        student.conditional(counts), _conditional_oracle(counts), name=msg("lecture02.conditional.label_counts")
+    )
     col = _random_joint(rng, (5, 1))
-    checks.array(student.conditional(col), np.ones((5, 1)), name="P(Y|X) for a (5, 1) joint")
+    checks.array(student.conditional(col), np.ones((5, 1)), name=msg("lecture02.conditional.label_column"))
 
 
 ### END HIDDEN TESTS
@@ -335,21 +341,27 @@ def _weighted_cov(f, g, p):
 
 @expectation.test(points=1)
 def die_and_random_pmf(student, rng):
-    checks.scalar(student.expectation(*_DIE), 3.5, name="E[X] for a fair die")
+    checks.scalar(student.expectation(*_DIE), 3.5, name=msg("lecture02.expectation.label_die"))
     for k in [1, 4, 9]:
         v, p = rng.normal(size=k) * 5, _random_pmf(rng, k)
-        checks.scalar(student.expectation(v, p), float(np.average(v, weights=p)), name=f"E[f] over {k} outcomes")
+        checks.scalar(
+            student.expectation(v, p),
+            float(np.average(v, weights=p)),
+            name=msg("lecture02.expectation.label_outcomes", k=k),
+        )
 
 
 ### BEGIN HIDDEN TESTS
 @expectation.test(points=1, hidden=True)
 def large_values_and_point_mass(student, rng):
     v, p = rng.normal(size=7) * 1000 + 1e6, _random_pmf(rng, 7)
-    checks.scalar(student.expectation(v, p), float(np.average(v, weights=p)), name="E[f] for values near 1e6")
+    checks.scalar(
+        student.expectation(v, p), float(np.average(v, weights=p)), name=msg("lecture02.expectation.label_large")
+    )
     checks.scalar(
         student.expectation(np.array([-3.0, 8.0, 2.0]), np.array([0.0, 1.0, 0.0])),
         8.0,
-        name="E[f] for a point mass on 8",
+        name=msg("lecture02.expectation.label_point_mass"),
     )
 
 
@@ -358,18 +370,24 @@ def large_values_and_point_mass(student, rng):
 
 @variance.test(points=1)
 def variance_of_die_and_random_pmf(student, rng):
-    checks.scalar(student.variance(*_DIE), 35.0 / 12.0, name="Var[X] for a fair die")
+    checks.scalar(student.variance(*_DIE), 35.0 / 12.0, name=msg("lecture02.variance.label_die"))
     for k in [2, 5, 11]:
         v, p = rng.normal(size=k) * 3, _random_pmf(rng, k)
-        checks.scalar(student.variance(v, p), _weighted_cov(v, v, p), name=f"Var[f] over {k} outcomes")
+        checks.scalar(
+            student.variance(v, p), _weighted_cov(v, v, p), name=msg("lecture02.variance.label_outcomes", k=k)
+        )
 
 
 ### BEGIN HIDDEN TESTS
 @variance.test(points=1, hidden=True)
 def large_mean_and_point_mass(student, rng):
     v, p = rng.normal(size=8) + 1e6, _random_pmf(rng, 8)
-    checks.scalar(student.variance(v, p), _weighted_cov(v, v, p), name="Var[f] for values 1e6 + N(0, 1)", rtol=1e-5)
-    checks.scalar(student.variance(np.array([4.0, -1.0]), np.array([1.0, 0.0])), 0.0, name="Var[f] for a point mass")
+    checks.scalar(student.variance(v, p), _weighted_cov(v, v, p), name=msg("lecture02.variance.label_large"), rtol=1e-5)
+    checks.scalar(
+        student.variance(np.array([4.0, -1.0]), np.array([1.0, 0.0])),
+        0.0,
+        name=msg("lecture02.variance.label_point_mass"),
+    )
 
 
 ### END HIDDEN TESTS
@@ -380,8 +398,12 @@ def random_pairs(student, rng):
     for k in [3, 10]:
         f, p = rng.normal(size=k), _random_pmf(rng, k)
         g = 2.0 * f + rng.normal(size=k)
-        checks.scalar(student.covariance(f, g, p), _weighted_cov(f, g, p), name=f"Cov(f, g) over {k} outcomes")
-        checks.scalar(student.covariance(f, -g, p), _weighted_cov(f, -g, p), name=f"Cov(f, -g) over {k} outcomes")
+        checks.scalar(
+            student.covariance(f, g, p), _weighted_cov(f, g, p), name=msg("lecture02.covariance.label_outcomes", k=k)
+        )
+        checks.scalar(
+            student.covariance(f, -g, p), _weighted_cov(f, -g, p), name=msg("lecture02.covariance.label_negated", k=k)
+        )
 
 
 ### BEGIN HIDDEN TESTS
@@ -392,12 +414,12 @@ def independent_and_offset(student, rng):
     checks.scalar(
         student.covariance(3 * xs + 1, ys**2, np.full(6, 1 / 6)),
         0.0,
-        name="Cov(f(X), g(Y)) for independent X, Y",
+        name=msg("lecture02.covariance.label_independent"),
         atol=1e-12,
     )
     f, g, p = rng.normal(size=6) + 1e6, rng.normal(size=6) - 1e6, _random_pmf(rng, 6)
     checks.scalar(
-        student.covariance(f, g, p), _weighted_cov(f, g, p), name="Cov(f, g) for values near +-1e6", rtol=1e-5
+        student.covariance(f, g, p), _weighted_cov(f, g, p), name=msg("lecture02.covariance.label_large"), rtol=1e-5
     )
     checks.scalar(student.covariance(f, f, p), _weighted_cov(f, f, p), name="Cov(f, f) = Var(f)", rtol=1e-5)
 
@@ -423,7 +445,7 @@ def medical_test(student):
     checks.array(
         got,
         np.array([0.009 / 0.0585, 0.0495 / 0.0585]),
-        name="posterior [sick, healthy] after a positive test",
+        name=msg("lecture02.bayes_posterior.label_test"),
         rtol=1e-9,
     )
 
@@ -435,41 +457,41 @@ def random_posteriors_sum_to_one(student, rng):
         got = checks.array(
             student.bayes_posterior(prior, likelihood),
             _posterior_oracle(prior, likelihood),
-            name=f"posterior over {k} hypotheses",
+            name=msg("lecture02.bayes_posterior.label_hypotheses", k=k),
         )
-        checks.scalar(got.sum(), 1.0, name="sum of the posterior")
+        checks.scalar(got.sum(), 1.0, name=msg("lecture02.bayes_posterior.label_sum"))
 
 
 ### BEGIN HIDDEN TESTS
 @bayes_posterior.test(points=1, hidden=True)
 def zero_evidence_and_zero_prior(student, rng):
     got = student.bayes_posterior(np.array([0.5, 0.5, 0.0]), np.array([0.0, 0.0, 0.7]))
-    checks.array(got, np.zeros(3), name="posterior when the evidence P(obs) is 0")
+    checks.array(got, np.zeros(3), name=msg("lecture02.bayes_posterior.label_zero_evidence"))
     prior, likelihood = np.array([0.0, 0.3, 0.7]), np.array([0.9, 0.2, 0.1])
     checks.array(
         student.bayes_posterior(prior, likelihood),
         _posterior_oracle(prior, likelihood),
-        name="posterior with a zero prior entry",
+        name=msg("lecture02.bayes_posterior.label_zero_prior"),
     )
     prior, likelihood = _random_pmf(rng, 4), rng.uniform(size=4) * 1e-150
     checks.array(
         student.bayes_posterior(prior, likelihood),
         _posterior_oracle(prior, likelihood),
-        name="posterior for likelihoods of size 1e-150",
+        name=msg("lecture02.bayes_posterior.label_tiny_150"),
     )
 
 
 @bayes_posterior.test(points=1, hidden=True)
 def all_zero_and_tiny_likelihoods(student, rng):
     got = student.bayes_posterior(np.array([0.2, 0.3, 0.5]), np.zeros(3))
-    checks.array(got, np.zeros(3), name="posterior when every likelihood is 0 (zero evidence)")
+    checks.array(got, np.zeros(3), name=msg("lecture02.bayes_posterior.label_all_zero"))
     # Likelihoods of size 1e-200 (a long product of small probabilities): prior * likelihood is still a
     # normal float, so the plain formula works, and so must any rescaling a student adds.
     prior, likelihood = _random_pmf(rng, 5), rng.uniform(0.1, 1.0, size=5) * 1e-200
     checks.array(
         student.bayes_posterior(prior, likelihood),
         _posterior_oracle(prior, likelihood),
-        name="posterior for likelihoods of size 1e-200",
+        name=msg("lecture02.bayes_posterior.label_tiny_200"),
     )
 
 
@@ -512,16 +534,19 @@ def array_parameters_and_tails(student, rng):
     checks.array(
         student.gaussian_pdf(x, mu, sigma),
         _pdf_oracle(x, mu, sigma),
-        name="gaussian_pdf with (3, 4) arrays of mu and sigma",
+        name=msg("lecture02.gaussian_pdf.label_broadcast"),
     )
     x = np.array([-1000.0, -40.0, 0.0, 40.0, 1000.0])
     checks.array(
-        student.gaussian_pdf(x, 0.0, 1.0), _pdf_oracle(x, 0.0, 1.0), name="gaussian_pdf in the tails", atol=1e-300
+        student.gaussian_pdf(x, 0.0, 1.0),
+        _pdf_oracle(x, 0.0, 1.0),
+        name=msg("lecture02.gaussian_pdf.label_tails"),
+        atol=1e-300,
     )
     checks.array(
         student.gaussian_pdf(x * 1e-3, 0.0, 1e-3),
         _pdf_oracle(x * 1e-3, 0.0, 1e-3),
-        name="gaussian_pdf with sigma = 1e-3",
+        name=msg("lecture02.gaussian_pdf.label_narrow"),
     )
 
 
@@ -551,7 +576,7 @@ def minus_log_p(student, rng):
 @information.test(points=1, hidden=True)
 def any_shape(student, rng):
     p = rng.uniform(size=(3, 2, 4)) ** 8
-    checks.array(student.information(p), _information_oracle(p), name="information of a (3, 2, 4) array")
+    checks.array(student.information(p), _information_oracle(p), name=msg("lecture02.information.label_3d"))
 
 
 ### END HIDDEN TESTS
@@ -637,27 +662,29 @@ def _check_identity(student, mine, rng):
 
 @entropy.test(points=1)
 def known_entropies(student):
-    checks.scalar(student.entropy(np.full(6, 1 / 6)), math.log(6), name="entropy of a fair die (log 6)")
-    checks.scalar(student.entropy(np.array([0.0, 1.0, 0.0])), 0.0, name="entropy of a certain outcome")
-    checks.scalar(student.entropy(np.array([0.5, 0.5])), math.log(2), name="entropy of a fair coin (log 2)")
+    checks.scalar(student.entropy(np.full(6, 1 / 6)), math.log(6), name=msg("lecture02.entropy.label_die"))
+    checks.scalar(student.entropy(np.array([0.0, 1.0, 0.0])), 0.0, name=msg("lecture02.entropy.label_certain"))
+    checks.scalar(student.entropy(np.array([0.5, 0.5])), math.log(2), name=msg("lecture02.entropy.label_coin"))
 
 
 @entropy.test(points=1)
 def zeros_contribute_nothing(student, rng):
     for shape, zeros in [((7,), 3), ((12,), 1), ((2,), 0)]:
         p = _pmf_with_zeros(rng, shape, zeros)
-        checks.scalar(student.entropy(p), _entropy_oracle(p), name=f"entropy of a {shape} pmf with {zeros} zeros")
+        checks.scalar(
+            student.entropy(p), _entropy_oracle(p), name=msg("lecture02.entropy.label_zeros", shape=shape, zeros=zeros)
+        )
 
 
 ### BEGIN HIDDEN TESTS
 @entropy.test(points=1, hidden=True)
 def joint_tables_and_unnormalised(student, rng):
     J = _pmf_with_zeros(rng, (3, 4), 2)
-    checks.scalar(student.entropy(J), _entropy_oracle(J), name="entropy of a (3, 4) joint table")
+    checks.scalar(student.entropy(J), _entropy_oracle(J), name=msg("lecture02.entropy.label_joint"))
     p = np.array([0.5, 0.25])
-    checks.scalar(student.entropy(p), _entropy_oracle(p), name="entropy([0.5, 0.25]) (used as given)")
+    checks.scalar(student.entropy(p), _entropy_oracle(p), name=msg("lecture02.entropy.label_as_given"))
     p = np.array([1e-300, 1.0 - 1e-12, 1e-12])
-    checks.scalar(student.entropy(p), _entropy_oracle(p), name="entropy with tiny probabilities")
+    checks.scalar(student.entropy(p), _entropy_oracle(p), name=msg("lecture02.entropy.label_tiny"))
 
 
 @entropy.test(points=1, hidden=True)
@@ -672,19 +699,23 @@ def entropy_in_the_cross_entropy_identity(student, rng):
 def cross_entropy_matches_definition(student, rng):
     for shape, zeros in [((5,), 0), ((8,), 3), ((2, 3), 1)]:
         p, q = _pmf_with_zeros(rng, shape, zeros), _pmf_with_zeros(rng, shape, 0)
-        checks.scalar(student.cross_entropy(p, q), _cross_entropy_oracle(p, q), name=f"H(P, Q) for {shape} arrays")
+        checks.scalar(
+            student.cross_entropy(p, q),
+            _cross_entropy_oracle(p, q),
+            name=msg("lecture02.cross_entropy.label_shape", shape=shape),
+        )
 
 
 @cross_entropy.test(points=1)
 def cross_entropy_zero_and_infinite_terms(student):
     p, q = np.array([0.0, 0.5, 0.5]), np.array([0.0, 0.25, 0.75])
     checks.scalar(
-        student.cross_entropy(p, q), _cross_entropy_oracle(p, q), name="H(P, Q) where p = q = 0 (0 log 0 = 0)"
+        student.cross_entropy(p, q), _cross_entropy_oracle(p, q), name=msg("lecture02.cross_entropy.label_zero_both")
     )
     p, q = np.array([0.2, 0.8]), np.array([0.0, 1.0])
     got = student.cross_entropy(p, q)
     with np.errstate(invalid="ignore"):  # checks subtracts inf - inf when both are inf
-        checks.scalar(got, math.inf, name="H(P, Q) where q = 0 < p")
+        checks.scalar(got, math.inf, name=msg("lecture02.cross_entropy.label_q_zero"))
 
 
 ### BEGIN HIDDEN TESTS
@@ -703,7 +734,9 @@ def cross_entropy_in_the_identity(student, rng):
 def kl_matches_definition(student, rng):
     for shape, zeros in [((5,), 0), ((9,), 4), ((3, 3), 2)]:
         p, q = _pmf_with_zeros(rng, shape, zeros), _pmf_with_zeros(rng, shape, 0)
-        checks.scalar(student.kl_divergence(p, q), _kl_oracle(p, q), name=f"D_KL(P || Q) for {shape} arrays")
+        checks.scalar(
+            student.kl_divergence(p, q), _kl_oracle(p, q), name=msg("lecture02.kl_divergence.label_shape", shape=shape)
+        )
     p = _pmf_with_zeros(rng, (6,), 2)
     checks.scalar(student.kl_divergence(p, p), 0.0, name="D_KL(P || P)", atol=1e-12)
 
@@ -711,12 +744,12 @@ def kl_matches_definition(student, rng):
 @kl_divergence.test(points=1)
 def kl_zero_and_infinite_terms(student):
     p, q = np.array([0.0, 0.4, 0.6]), np.array([0.0, 0.5, 0.5])
-    checks.scalar(student.kl_divergence(p, q), _kl_oracle(p, q), name="D_KL where p = q = 0 (0 log 0 = 0)")
+    checks.scalar(student.kl_divergence(p, q), _kl_oracle(p, q), name=msg("lecture02.kl_divergence.label_zero_both"))
     p, q = np.array([0.5, 0.5, 0.0]), np.array([1.0, 0.0, 0.0])
     got = student.kl_divergence(p, q)
     with np.errstate(invalid="ignore"):  # checks subtracts inf - inf when both are inf
-        checks.scalar(got, math.inf, name="D_KL(P || Q) where q = 0 < p")
-    checks.scalar(student.kl_divergence(q, p), math.log(2), name="D_KL(Q || P) for the same pair (finite)")
+        checks.scalar(got, math.inf, name=msg("lecture02.kl_divergence.label_q_zero"))
+    checks.scalar(student.kl_divergence(q, p), math.log(2), name=msg("lecture02.kl_divergence.label_reverse_finite"))
 
 
 ### BEGIN HIDDEN TESTS
@@ -730,7 +763,7 @@ def kl_unnormalised_and_asymmetric(student, rng):
     p, q = np.array([0.3, 0.2]), np.array([0.1, 0.6])  # used as given, not renormalised
     checks.scalar(student.kl_divergence(p, q), _kl_oracle(p, q), name="D_KL([0.3, 0.2] || [0.1, 0.6])")
     p, q = _pmf_with_zeros(rng, (5,), 0), _pmf_with_zeros(rng, (5,), 0)
-    checks.scalar(student.kl_divergence(q, p), _kl_oracle(q, p), name="D_KL(Q || P) (the order matters)")
+    checks.scalar(student.kl_divergence(q, p), _kl_oracle(q, p), name=msg("lecture02.kl_divergence.label_order"))
 
 
 ### END HIDDEN TESTS
