@@ -38,7 +38,11 @@ def scores_match_definition(student, rng):
 @linear_decision.test(points=1, hidden=True)
 def large_features(student, rng):
     X, w = rng.normal(size=(9, 3)) * 1000, rng.normal(size=3)
-    checks.array(student.linear_decision(X, w, -1000.0), _scores(X, w, -1000.0), name="g for features of size 1000")
+    checks.array(
+        student.linear_decision(X, w, -1000.0),
+        _scores(X, w, -1000.0),
+        name=msg("lecture03.linear_decision.label_large"),
+    )
 
 
 ### END HIDDEN TESTS
@@ -51,7 +55,10 @@ predict_binary = lecture.exercise("predict_binary")
 def classes_from_the_sign(student, rng):
     X, w, b = rng.normal(size=(25, 2)), np.array([1.5, -1.0]), 0.2
     checks.array(
-        student.predict_binary(X, w, b), (_scores(X, w, b) > 0).astype(int), name="predicted classes", dtype="value"
+        student.predict_binary(X, w, b),
+        (_scores(X, w, b) > 0).astype(int),
+        name=msg("lecture03.predict_binary.label_classes"),
+        dtype="value",
     )
 
 
@@ -63,7 +70,7 @@ def boundary_is_class_zero(student, rng):
     X[1] = X[0]
     expected = (_scores(X, w, b) > 0).astype(int)
     checks.array(
-        student.predict_binary(X, w, b), expected, name="predicted classes (samples 0 and 1 have g = 0)", dtype="value"
+        student.predict_binary(X, w, b), expected, name=msg("lecture03.predict_binary.label_boundary"), dtype="value"
     )
 
 
@@ -73,7 +80,7 @@ def single_sample_and_large_scores(student, rng):
     checks.array(
         student.predict_binary(np.array([[2.0]]), np.array([3.0]), -6.0),
         np.array([0]),
-        name="class of x = 2 with g = 3x - 6 = 0",
+        name=msg("lecture03.predict_binary.label_on_boundary"),
         dtype="value",
     )
     X = rng.normal(size=(12, 4)) * 1000
@@ -81,7 +88,7 @@ def single_sample_and_large_scores(student, rng):
     checks.array(
         student.predict_binary(X, w, b),
         (_scores(X, w, b) > 0).astype(int),
-        name="predicted classes for features of size 1000",
+        name=msg("lecture03.predict_binary.label_large"),
         dtype="value",
     )
 
@@ -102,20 +109,24 @@ def _count(y_true, y_pred):
 def counts_mistakes(student, rng):
     for n in [10, 37, 1]:
         y, y_hat = rng.integers(0, 2, size=n), rng.integers(0, 2, size=n)
-        checks.integer(student.zero_one_loss(y, y_hat), _count(y, y_hat), name=f"zero_one_loss over {n} samples")
+        checks.integer(
+            student.zero_one_loss(y, y_hat), _count(y, y_hat), name=msg("lecture03.zero_one_loss.label_samples", n=n)
+        )
     y = np.array([0, 1, 1, 0])
-    checks.integer(student.zero_one_loss(y, y), 0, name="zero_one_loss of a perfect prediction")
+    checks.integer(student.zero_one_loss(y, y), 0, name=msg("lecture03.zero_one_loss.label_perfect"))
 
 
 ### BEGIN HIDDEN TESTS
 @zero_one_loss.test(points=1, hidden=True)
 def multiclass_and_float_labels(student, rng):
     y, y_hat = rng.integers(0, 5, size=30), rng.integers(0, 5, size=30)
-    checks.integer(student.zero_one_loss(y, y_hat), _count(y, y_hat), name="zero_one_loss with 5 classes")
+    checks.integer(
+        student.zero_one_loss(y, y_hat), _count(y, y_hat), name=msg("lecture03.zero_one_loss.label_five_classes")
+    )
     y = np.array([1, 0, 1, 1, 0])
     y_hat = np.array([1.0, 1.0, 0.0, 1.0, 0.0])
-    checks.integer(student.zero_one_loss(y, y_hat), 2, name="zero_one_loss with float predictions")
-    checks.integer(student.zero_one_loss(y, 1 - y), 5, name="zero_one_loss when every prediction is wrong")
+    checks.integer(student.zero_one_loss(y, y_hat), 2, name=msg("lecture03.zero_one_loss.label_float"))
+    checks.integer(student.zero_one_loss(y, 1 - y), 5, name=msg("lecture03.zero_one_loss.label_all_wrong"))
 
 
 ### END HIDDEN TESTS
@@ -150,7 +161,7 @@ def bias_matters_and_ties_go_low(student, rng):
     checks.array(
         student.one_vs_rest_predict(X, W, np.array([0.0, 2.0, 1.0])),
         np.full(10, 1),
-        name="labels when only the bias differs (class 1 has the largest)",
+        name=msg("lecture03.one_vs_rest_predict.label_bias_only"),
         dtype="int",
     )
     X = rng.integers(-2, 3, size=(12, 2)).astype(np.float64)
@@ -159,7 +170,7 @@ def bias_matters_and_ties_go_low(student, rng):
     checks.array(
         student.one_vs_rest_predict(X, W, b),
         _ovr_oracle(X, W, b),
-        name="labels with exact ties (the lowest class index wins)",
+        name=msg("lecture03.one_vs_rest_predict.label_ties"),
         dtype="int",
     )
 
@@ -182,7 +193,9 @@ def _check_line(student, x, y, what, check_b=True):
     w, b = checks.parts(student.fit_linear_regression(x, y), 2, name=f"fit_linear_regression{what}", labels=("w", "b"))
     w = checks.scalar(w, w_exp, name=f"w{what}", rtol=1e-6)
     b = checks.scalar(b, b_exp, name=f"b{what}", rtol=1e-6) if check_b else checks.as_scalar(b, name=f"b{what}")
-    checks.array(w * x + b, w_exp * x + b_exp, name=f"fitted values w * x + b{what}", rtol=1e-6)
+    checks.array(
+        w * x + b, w_exp * x + b_exp, name=msg("lecture03.fit_linear_regression.label_fitted", what=what), rtol=1e-6
+    )
 
 
 @fit_linear_regression.test(points=1)
@@ -197,8 +210,8 @@ def matches_lstsq(student, rng):
 def recovers_an_exact_line(student, rng):
     x = rng.uniform(0, 10, size=12)
     w, b = checks.parts(student.fit_linear_regression(x, 0.75 * x - 3.0), 2, labels=("w", "b"))
-    checks.scalar(w, 0.75, name="w for y = 0.75 x - 3", rtol=1e-9)
-    checks.scalar(b, -3.0, name="b for y = 0.75 x - 3", rtol=1e-9)
+    checks.scalar(w, 0.75, name=msg("lecture03.fit_linear_regression.label_w_exact"), rtol=1e-9)
+    checks.scalar(b, -3.0, name=msg("lecture03.fit_linear_regression.label_b_exact"), rtol=1e-9)
 
 
 ### BEGIN HIDDEN TESTS
@@ -206,17 +219,17 @@ def recovers_an_exact_line(student, rng):
 def far_from_the_origin(student, rng):
     x = rng.normal(size=30) + 1e6  # mileage-like inputs: raw sums of squares cancel catastrophically
     y = 0.5 * x + rng.normal(size=30)
-    _check_line(student, x, y, " (x near 1e6)", check_b=False)
+    _check_line(student, x, y, msg("lecture03.fit_linear_regression.label_far"), check_b=False)
     x = rng.normal(size=20) * 1000
-    _check_line(student, x, 1000 * rng.normal(size=20), " (x and y of size 1000)")
+    _check_line(student, x, 1000 * rng.normal(size=20), msg("lecture03.fit_linear_regression.label_large"))
 
 
 @fit_linear_regression.test(points=1, hidden=True)
 def constant_input_gives_flat_line(student, rng):
     x, y = np.full(6, 2.5), rng.normal(size=6)
     w, b = checks.parts(student.fit_linear_regression(x, y), 2, labels=("w", "b"))
-    checks.scalar(w, 0.0, name="w when every x is equal (minimum-norm: 0)")
-    checks.scalar(b, float(np.mean(y)), name="b when every x is equal (mean of y)")
+    checks.scalar(w, 0.0, name=msg("lecture03.fit_linear_regression.label_w_constant"))
+    checks.scalar(b, float(np.mean(y)), name=msg("lecture03.fit_linear_regression.label_b_constant"))
 
 
 ### END HIDDEN TESTS
@@ -234,7 +247,7 @@ def columns_are_increasing_powers(student, rng):
         checks.array(
             student.polynomial_features(x, degree),
             np.vander(x, degree + 1, increasing=True),
-            name=f"polynomial_features(x, {degree}) for {n} samples",
+            name=msg("lecture03.polynomial_features.label_samples", degree=degree, n=n),
         )
 
 
@@ -252,7 +265,7 @@ def degree_zero_zeros_and_large(student, rng):
     checks.array(
         student.polynomial_features(x, 3),
         np.vander(x, 4, increasing=True),
-        name="polynomial_features for x of size 1000",
+        name=msg("lecture03.polynomial_features.label_large"),
     )
 
 
@@ -273,10 +286,20 @@ def _ridge_oracle(x, y, degree, l2):
 def _check_poly_fit(student, x, y, degree, l2, what):
     expected = _ridge_oracle(x, y, degree, l2)
     got = checks.array(
-        student.fit_polynomial(x, y, degree, l2), expected, name=f"coefficients{what}", rtol=1e-6, atol_scale=1e-8
+        student.fit_polynomial(x, y, degree, l2),
+        expected,
+        name=msg("lecture03.fit_polynomial.label_coefficients", what=what),
+        rtol=1e-6,
+        atol_scale=1e-8,
     )
     phi = np.vander(x, degree + 1, increasing=True)
-    checks.array(phi @ got, phi @ expected, name=f"fitted values{what}", rtol=1e-6, atol_scale=1e-8)
+    checks.array(
+        phi @ got,
+        phi @ expected,
+        name=msg("lecture03.fit_polynomial.label_fitted", what=what),
+        rtol=1e-6,
+        atol_scale=1e-8,
+    )
 
 
 @fit_polynomial.test(points=1)
@@ -284,7 +307,7 @@ def least_squares_without_penalty(student, rng):
     for n, degree in [(20, 1), (15, 3), (30, 5), (5, 0)]:
         x = rng.uniform(-1.5, 1.5, size=n)
         y = np.sin(2 * x) + 0.1 * rng.normal(size=n)
-        _check_poly_fit(student, x, y, degree, 0.0, f" (degree {degree}, N={n}, l2=0)")
+        _check_poly_fit(student, x, y, degree, 0.0, msg("lecture03.fit_polynomial.label_plain", degree=degree, n=n))
 
 
 @fit_polynomial.test(points=1)
@@ -292,7 +315,7 @@ def ridge_penalty(student, rng):
     x = rng.uniform(-1, 1, size=12)
     y = 1 + x - 2 * x**3 + 0.2 * rng.normal(size=12)
     for l2 in [0.1, 1.0, 25.0]:
-        _check_poly_fit(student, x, y, 4, l2, f" (degree 4, l2={l2})")
+        _check_poly_fit(student, x, y, 4, l2, msg("lecture03.fit_polynomial.label_ridge", l2=l2))
 
 
 ### BEGIN HIDDEN TESTS
@@ -300,11 +323,11 @@ def ridge_penalty(student, rng):
 def penalty_includes_the_constant_and_shrinks(student, rng):
     x = rng.uniform(-1, 1, size=10)
     y = 5.0 + 0.1 * rng.normal(size=10)  # a large constant: penalising c[0] or not makes a difference
-    _check_poly_fit(student, x, y, 2, 3.0, " (degree 2, l2=3, y near 5)")
+    _check_poly_fit(student, x, y, 2, 3.0, msg("lecture03.fit_polynomial.label_constant"))
     big = checks.array(
         student.fit_polynomial(x, y, 2, 1e8),
         _ridge_oracle(x, y, 2, 1e8),
-        name="coefficients for l2 = 1e8",
+        name=msg("lecture03.fit_polynomial.label_huge_l2"),
         rtol=1e-6,
         atol_scale=1e-8,
     )
@@ -315,8 +338,8 @@ def penalty_includes_the_constant_and_shrinks(student, rng):
 def more_coefficients_than_distinct_points(student, rng):
     x = np.array([-1.0, -1.0, 1.0, 1.0, 1.0])  # two distinct inputs, 4 coefficients: minimum-norm solution
     y = np.array([0.5, 0.7, 2.0, 2.2, 1.9])
-    _check_poly_fit(student, x, y, 3, 0.0, " (degree 3 through two distinct x, l2=0: minimum norm)")
-    _check_poly_fit(student, x, y, 3, 0.5, " (degree 3 through two distinct x, l2=0.5)")
+    _check_poly_fit(student, x, y, 3, 0.0, msg("lecture03.fit_polynomial.label_min_norm"))
+    _check_poly_fit(student, x, y, 3, 0.5, msg("lecture03.fit_polynomial.label_two_points"))
 
 
 ### END HIDDEN TESTS
@@ -334,7 +357,7 @@ def matches_polyval(student, rng):
         checks.array(
             student.predict_polynomial(x, coeffs),
             polynomial.polyval(x, coeffs),
-            name=f"predictions for {k} coefficients",
+            name=msg("lecture03.predict_polynomial.label_coefficients", k=k),
         )
 
 
@@ -344,10 +367,16 @@ def constants_and_large_inputs(student, rng):
     from numpy.polynomial import polynomial
 
     x = rng.normal(size=5)
-    checks.array(student.predict_polynomial(x, np.array([2.5])), np.full(5, 2.5), name="a constant polynomial")
+    checks.array(
+        student.predict_polynomial(x, np.array([2.5])),
+        np.full(5, 2.5),
+        name=msg("lecture03.predict_polynomial.label_constant"),
+    )
     x, coeffs = rng.normal(size=6) * 1000, rng.normal(size=4)
     checks.array(
-        student.predict_polynomial(x, coeffs), polynomial.polyval(x, coeffs), name="predictions for x of size 1000"
+        student.predict_polynomial(x, coeffs),
+        polynomial.polyval(x, coeffs),
+        name=msg("lecture03.predict_polynomial.label_large"),
     )
 
 
@@ -390,7 +419,9 @@ def picks_the_lowest_validation_error(student, rng):
     degrees = [0, 1, 2, 3, 4, 5, 6, 7]
     expected = _separated_choice(_validation_errors(x_tr, y_tr, x_va, y_va, degrees), y_va)
     checks.integer(
-        student.select_degree(x_tr, y_tr, x_va, y_va, degrees), expected, name="selected degree for noisy cubic data"
+        student.select_degree(x_tr, y_tr, x_va, y_va, degrees),
+        expected,
+        name=msg("lecture03.select_degree.label_cubic"),
     )
 
 
@@ -404,7 +435,7 @@ def noise_free_ties_go_to_the_lowest_degree(student, rng):
     checks.integer(
         student.select_degree(x_tr, f(x_tr), x_va, f(x_va), degrees),
         2,
-        name="selected degree for noise-free quadratic data (degrees 2..6 tie within the band)",
+        name=msg("lecture03.select_degree.label_quadratic"),
     )
 
 
@@ -417,13 +448,13 @@ def exact_ties_and_unsorted_degrees(student, rng):
     checks.integer(
         student.select_degree(x_tr, np.zeros(12), x_va, y_va, [5, 2, 3, 4]),
         2,
-        name="selected degree when every validation error is exactly equal (degrees [5, 2, 3, 4])",
+        name=msg("lecture03.select_degree.label_equal"),
     )
     f = lambda x: 0.5 + 2.0 * x - x**2  # noqa: E731
     checks.integer(
         student.select_degree(x_tr, f(x_tr), x_va, f(x_va), [6, 5, 4, 3, 2, 1]),
         2,
-        name="selected degree for a noise-free quadratic with degrees [6, 5, 4, 3, 2, 1]",
+        name=msg("lecture03.select_degree.label_descending"),
     )
 
 
@@ -438,7 +469,7 @@ def underfitting_and_overfitting(student, rng):
     checks.integer(
         student.select_degree(x_tr, y_tr, x_va, y_va, degrees),
         expected,
-        name="selected degree for noisy sin(3x) data with 15 training samples",
+        name=msg("lecture03.select_degree.label_sin"),
     )
     x_tr, y_tr = _noisy(rng, f, 30, 0.05, low=-2, high=2)
     x_va, y_va = _noisy(rng, f, 30, 0.05, low=-2, high=2)
@@ -447,7 +478,7 @@ def underfitting_and_overfitting(student, rng):
     checks.integer(
         student.select_degree(x_tr, 1e3 * y_tr, x_va, 1e3 * y_va, degrees),
         expected,
-        name="selected degree for noisy sin(3x) data on [-2, 2], y scaled by 1000",
+        name=msg("lecture03.select_degree.label_scaled"),
     )
 
 
