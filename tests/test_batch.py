@@ -144,6 +144,7 @@ def test_batch_exits_zero_and_prints_the_class_summary(graded):
     assert "exited with status #" in text
     assert "Submissions that could not be graded: 1" in text
     assert "heidi: no lecture01.py (nor a notebook) in the submission" in text
+    assert "Graded 9 submissions in " in text and " per minute)" in text
 
 
 def test_csv_has_one_row_per_student_and_one_column_per_exercise(graded):

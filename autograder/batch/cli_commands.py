@@ -112,6 +112,7 @@ def batch(
             skipped = len(found) - len(todo)
             count = getattr(pool, "workers", None) or workers or "-"
             console.print(msg("batch.plan", total=len(found), todo=len(jobs), skipped=skipped, workers=count))
+        started = time.monotonic()
         if pool is not None:
             try:
                 with _progress(console if not quiet else None, len(jobs)) as advance:
@@ -125,6 +126,7 @@ def batch(
                 return 130
             finally:
                 pool.close()
+        graded_s = time.monotonic() - started
         present = {s.student_id for s in found}
         rows = [row for row in book.rows() if row.student_id in present]
     heading = msg("report.heading", number=lecture, title=registry.load(lecture).display_title)
@@ -133,6 +135,9 @@ def batch(
         summary.render(summary.summarise(outputs.entries(rows), heading), console)
         for note in notes:
             console.print(note)
+        if jobs:
+            per_minute = 60 * len(jobs) / graded_s if graded_s > 0 else 0.0
+            console.print(msg("batch.throughput", count=len(jobs), seconds=f"{graded_s:.1f}", rate=f"{per_minute:.1f}"))
         console.print(msg("batch.written", out=out))
     return 0
 
