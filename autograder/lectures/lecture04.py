@@ -112,7 +112,9 @@ def _check_training(student, X, y, lr, epochs):
     checks.scalar(b, b_exp, name="b", rtol=1e-9)
     if not isinstance(errors, (list, tuple, np.ndarray)):
         checks.fail(msg("lecture04.perceptron_train.errors_type", type=type(errors).__name__))
-    checks.array(np.asarray(errors), np.asarray(errors_exp), name="errors (mistakes per epoch)", dtype="value")
+    checks.array(
+        np.asarray(errors), np.asarray(errors_exp), name=msg("lecture04.perceptron_train.label_errors"), dtype="value"
+    )
 
 
 @perceptron_train.test(points=1)
@@ -194,8 +196,8 @@ def matches_torch(student, rng):
 def rows_sum_to_one_and_ignore_shifts(student, rng):
     z = rng.normal(size=(6, 4))
     shift = rng.normal(size=(6, 1)) * 10
-    p = checks.array(student.softmax(z), student.softmax(z + shift), name="softmax(z) vs softmax(z + c)")
-    checks.array(p.sum(axis=1), np.ones(6), name="row sums of softmax(z)")
+    p = checks.array(student.softmax(z), student.softmax(z + shift), name=msg("lecture04.softmax.label_shift"))
+    checks.array(p.sum(axis=1), np.ones(6), name=msg("lecture04.softmax.label_row_sums"))
 
 
 @softmax.test(points=1)
@@ -260,7 +262,9 @@ def matches_torch(student, rng):
 def one_output_and_large_batch(student, rng):
     for shape in [(50, 1), (3, 20)]:
         y_hat, y = rng.normal(size=shape) * 10, rng.normal(size=shape)
-        checks.scalar(student.mse_loss(y_hat, y), _mse_oracle(y_hat, y), name=f"mse_loss on shape {shape}")
+        checks.scalar(
+            student.mse_loss(y_hat, y), _mse_oracle(y_hat, y), name=msg("lecture04.mse_loss.label_shape", shape=shape)
+        )
 
 
 ### END HIDDEN TESTS
@@ -377,7 +381,9 @@ def central_differences_with_given_h(student, rng):
     # For f = sum(x**3), central differences give exactly 3x**2 + h**2; forward differences do not.
     x, h = rng.normal(size=(2, 3, 2)), 1e-2
     got = student.numerical_gradient(lambda v: float(np.sum(v**3)), x, h)
-    checks.array(got, 3 * x**2 + h**2, name="numerical_gradient with h=1e-2", rtol=1e-6, atol_scale=1e-8)
+    checks.array(
+        got, 3 * x**2 + h**2, name=msg("lecture04.numerical_gradient.label_coarse"), rtol=1e-6, atol_scale=1e-8
+    )
 
 
 ### END HIDDEN TESTS
@@ -420,7 +426,9 @@ def matches_torch(student, rng):
 def tiny_and_wide_layers(student, rng):
     for dims in [(1, 1, 1, 1), (3, 20, 64, 7)]:
         params = _mlp_params(rng, *dims)
-        checks.array(student.mlp_forward(*params), _mlp_oracle(*params), name=f"scores for sizes {dims}")
+        checks.array(
+            student.mlp_forward(*params), _mlp_oracle(*params), name=msg("lecture04.mlp_forward.label_sizes", dims=dims)
+        )
 
 
 ### END HIDDEN TESTS
@@ -580,7 +588,7 @@ def training_time(student, ref, device, timing, rng):
     X, y = xor_quadrants(rng, 2000)
     args = (torch.from_numpy(X).to(device), torch.from_numpy(y).to(device), 64, 3, 0.5, device)
     times = student.time("train_mlp", *args, warmup=1, repeat=3, sync=device)
-    timing.compare("train_mlp, 2000 samples, 3 epochs", times, lambda: ref.train_mlp(*args))
+    timing.compare(msg("lecture04.train_mlp.label_timing"), times, lambda: ref.train_mlp(*args))
 
 
 ### END HIDDEN TESTS
