@@ -27,6 +27,7 @@ from autograder import sandbox
 from autograder.i18n import msg
 from autograder.sandbox import PidsCgroup
 from autograder.worker import wire
+from autograder.worker_messages import render
 
 WORKER_DIR = Path(__file__).resolve().parent / "worker"
 _BOOTSTRAP = "import sys, json; sys.path[:0] = json.loads(sys.argv[3])['sys_path']; import main; main.main()"
@@ -235,7 +236,7 @@ class WorkerProcess:
         try:
             body = wire.decode_message(header, payload)
         except wire.WireError as exc:
-            raise WorkerFailure(msg("engine.value_refused", error=exc)) from None
+            raise WorkerFailure(msg("engine.value_refused", error=render(exc))) from None
         output = body.pop("output", None)
         text, total_chars = "", 0
         if type(output) is dict:

@@ -25,6 +25,7 @@ from typing import Any
 from autograder.i18n import msg
 from autograder.isolation import Reply, WorkerFailure, WorkerProcess
 from autograder.worker import wire
+from autograder.worker_messages import render
 
 
 class StudentError(Exception):
@@ -215,6 +216,9 @@ class Student:
             self.output.append(reply.output + ("\n" + msg("engine.more_output", count=more) if more > 0 else ""))
         if reply.op == "error":
             raise _student_exception(reply.body.get("error") or {}, name, reply.output)
+        if reply.op == "protocol_error":
+            reason = render(reply.body.get("message"))
+            raise StudentError(msg("worker.proxy.protocol_error", name=name, reason=reason), kind="worker")
         if reply.op != "result":
             raise StudentError(msg("engine.unexpected_reply", name=name), kind="worker")
         return reply
@@ -308,18 +312,18 @@ def _describe_argument(where: str, name: str, signature: str | None) -> str:
 
 def _student_exception(error: dict, name: str, output: str) -> StudentError:
     kind = str(error.get("type", "Exception"))
-    message = str(error.get("message", ""))
+    message = render(error.get("message", ""))  # the student's own text, or the worker's words from a key
     frames = error.get("frames") or []
     if kind == "NotImplementedError":
         return StudentError(msg("engine.not_implemented"), kind="not_implemented", output=output)
     if kind == "WireError":
-        return StudentError(f"{name} {message}", kind="type", output=output)
+        return StudentError(msg("worker.proxy.value_refused", name=name, reason=message), kind="type", output=output)
     if kind == "MemoryError":
         return StudentError(msg("engine.memory_exceeded", name=name), kind="memory", output=output)
     if kind == "RecursionError":
         return StudentError(msg("engine.recursion", name=name), kind="exception", output=output)
     if kind == "ForbiddenCall":
-        return StudentError(f"{name}: {message}", kind="forbidden", output=output)
+        return StudentError(msg("worker.proxy.forbidden", name=name, reason=message), kind="forbidden", output=output)
     where = ""
     if frames:
         lines = [
@@ -341,15 +345,14 @@ def describe_import_error(error: Any, filename: str) -> str | None:
     if "worker" in error:
         return msg("engine.import.could_not", filename=filename, reason=error["worker"])
     kind = error.get("type", "Exception")
+    message = render(error.get("message", ""))
     if kind in ("SyntaxError", "IndentationError", "TabError"):
         text = error.get("text") or ""
         caret = " " * max(0, (error.get("offset") or 1) - 1) + "^"
-        heading = msg(
-            "engine.import.syntax", filename=filename, kind=kind, line=error.get("line"), message=error.get("message")
-        )
+        heading = msg("engine.import.syntax", filename=filename, kind=kind, line=error.get("line"), message=message)
         return f"{heading}\n    {text}\n    {caret}"
     if kind == "SystemExit":
-        return msg("engine.import.sys_exit", filename=filename, message=error.get("message"))
+        return msg("engine.import.sys_exit", filename=filename, message=message)
     frames = error.get("frames") or []
     where = msg("engine.import.where", line=frames[-1].get("line"), code=frames[-1].get("code")) if frames else ""
-    return msg("engine.import.raised", filename=filename, kind=kind, message=error.get("message"), where=where)
+    return msg("engine.import.raised", filename=filename, kind=kind, message=message, where=where)

@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from autograder.worker import wire
+from autograder.worker_messages import render
 
 
 def roundtrip(value):
@@ -65,6 +66,13 @@ def test_generators_and_models_are_rebuilt():
     assert torch.allclose(roundtrip(model)(x), model(x))
 
 
+def _nested(depth):
+    value: list = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
 class Liar(np.ndarray):
     def __eq__(self, other):
         return True
@@ -76,19 +84,27 @@ class AlwaysEqual:
 
 
 @pytest.mark.parametrize(
-    "value,message",
+    "value,key,english",
     [
-        (np.zeros(3).view(Liar), "ndarray subclass"),
-        (AlwaysEqual(), "cannot pass a value of type"),
-        (np.array([object()]), "unsupported dtype"),
-        ({(1, 2): 3}, "dict keys must be str or int"),
-        (torch.nn.Sequential(torch.nn.Dropout()), "cannot be passed"),
-        (lambda x: x, "cannot pass a value of type"),
+        (np.zeros(3).view(Liar), wire.Msg.NDARRAY_SUBCLASS, "returned an ndarray subclass (test_wire.Liar)"),
+        (AlwaysEqual(), wire.Msg.CANNOT_PASS, "cannot pass a value of type test_wire.AlwaysEqual; use numpy"),
+        (np.array([object()]), wire.Msg.ARRAY_DTYPE, "array has unsupported dtype object; use a numeric"),
+        ({(1, 2): 3}, wire.Msg.DICT_KEY, "dict keys must be str or int, got tuple"),
+        (torch.nn.Sequential(torch.nn.Dropout()), wire.Msg.LAYER, "layer Dropout cannot be passed to the worker"),
+        (lambda x: x, wire.Msg.CANNOT_PASS, "cannot pass a value of type function; use"),
+        (torch.zeros(2, 2).to_sparse(), wire.Msg.TENSOR_LAYOUT, "tensor has layout torch.sparse_coo; return a dense"),
+        (np.random.Generator(np.random.MT19937(1)), wire.Msg.GENERATOR, "only numpy Generators with the PCG64"),
+        (_nested(wire.MAX_DEPTH + 1), wire.Msg.TOO_DEEP, f"value is nested more than {wire.MAX_DEPTH} levels deep"),
     ],
 )
-def test_refused_values(value, message):
-    with pytest.raises(wire.WireError, match=message):
+def test_refused_values_carry_a_key_and_plain_values(value, key, english):
+    """The refusal has no prose of its own: a key of the table and plain values, rendered by the grader."""
+    with pytest.raises(wire.WireError) as refused:
         wire.encode_message({"value": value})
+    assert refused.value.key == key and key in wire.MESSAGE_KEYS
+    assert all(type(v) in (str, int) for v in refused.value.values.values())
+    assert render(refused.value).startswith(english)
+    assert json.loads(json.dumps(refused.value.message())) == refused.value.message()  # it can cross the wire
 
 
 def _frame(body, buffers=()):
@@ -119,5 +135,24 @@ def _frame(body, buffers=()):
 )
 def test_malformed_or_hostile_frames_are_refused(body, buffers):
     header, payload = _frame(body, buffers)
-    with pytest.raises(wire.WireError):
+    with pytest.raises(wire.WireError) as refused:
         wire.decode_message(header, payload)  # the grader's side: models_ok is False
+    assert refused.value.key in wire.MESSAGE_KEYS
+    assert render(refused.value) != render({"key": "nonsense", "values": {}})  # a real reason, not the fallback
+
+
+@pytest.mark.parametrize(
+    "header,payload,english",
+    [
+        (b"{not json", b"", "malformed frame header: Expecting property name"),
+        (b'{"body": 3, "buffers": []}', b"", "malformed frame header"),
+        (b'{"body": {}, "buffers": [4]}', b"", "frame payload size does not match its header"),
+        (b'{"body": {"v": {"$": "pickle"}}, "buffers": []}', b"", "malformed frame: unknown kind 'pickle'"),
+        (b'{"body": {"v": {"$": "ndarray", "dtype": "|O"}}, "buffers": []}', b"", "array dtype '|O' is not allowed"),
+        (b'{"body": {"v": {"$": "tuple", "items": 5}}, "buffers": []}', b"", "malformed frame: items is not a list"),
+    ],
+)
+def test_a_refused_frame_is_explained_as_before(header, payload, english):
+    with pytest.raises(wire.WireError) as refused:
+        wire.decode_message(header, payload)
+    assert render(refused.value).startswith(english)

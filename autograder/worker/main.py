@@ -7,6 +7,13 @@ Every value that leaves goes through :mod:`wire` (plain data only).
 
 What the grader learns from here is never trusted for the score: values are re-checked on the grader's
 side, and timings are taken with the grader's own clock around the request.
+
+The worker writes no sentence for a person: it cannot read the message catalogue, and must not (it runs
+beside untrusted code, without the kit). What it has to say - a refused return value, a forbidden call,
+the code of a ``SystemExit``, a request it cannot serve - travels as a key of :class:`wire.Msg` with plain
+values, and the grading process renders it in the run's language (``autograder/worker_messages.py``).
+Only two kinds of text pass through verbatim: the student's own exception messages and traceback lines,
+and the text of a grader function's exception relayed to a callback (the grader wrote it).
 """
 
 from __future__ import annotations
@@ -82,7 +89,7 @@ class Worker:
         try:
             spec = importlib.util.spec_from_file_location(name, path)
             if spec is None or spec.loader is None:
-                raise ImportError(f"cannot load {path}")
+                raise LoadError(wire.Msg.CANNOT_LOAD, path=str(path))
             module = importlib.util.module_from_spec(spec)
             sys.modules[name] = module
             try:
@@ -109,12 +116,16 @@ class Worker:
             if os.path.realpath(frame.filename) == self.submission:
                 frames.append({"line": frame.lineno, "function": frame.name, "code": (frame.line or "").strip()})
         detail: dict = {"type": type(exc).__name__, "message": _safe_str(exc), "frames": frames}
+        if isinstance(exc, wire.Keyed):  # the worker's own words: a key the grader renders
+            detail["message"] = exc.message()
+            if isinstance(exc, LoadError):
+                detail["type"] = "ImportError"
         if isinstance(exc, SyntaxError):
             detail["line"] = exc.lineno
             detail["offset"] = exc.offset
             detail["text"] = (exc.text or "").rstrip()
         if isinstance(exc, SystemExit):
-            detail["message"] = f"exit code {_safe_str(exc.code)}"
+            detail["message"] = wire.keyed(wire.Msg.EXIT_CODE, code=_safe_str(exc.code))
         return detail
 
     # --- requests -------------------------------------------------------------------------------------
@@ -126,7 +137,7 @@ class Worker:
             return self.make_callback(value.ident)
         if t is wire.Handle:
             if value.ident not in self.objects:
-                raise LookupError(f"unknown object handle {value.ident}")
+                raise RequestError(wire.Msg.UNKNOWN_HANDLE, handle=value.ident)
             return self.objects[value.ident]
         if t is list:
             return [self.resolve(v) for v in value]
@@ -152,12 +163,14 @@ class Worker:
     def target(self, request: dict) -> Any:
         handle = request.get("handle")
         if handle is not None:
+            if handle not in self.objects:
+                raise RequestError(wire.Msg.UNKNOWN_HANDLE, handle=_safe_str(handle))
             obj = self.objects[handle]
             method = request.get("method")
             return getattr(obj, method) if method else obj
         name = request["function"]
         if self.module is None:
-            raise RuntimeError("the submission could not be imported")
+            raise RequestError(wire.Msg.NOT_IMPORTED)
         return getattr(self.module, name)
 
     def serve(self) -> None:
@@ -184,7 +197,7 @@ class Worker:
                     self.wfd,
                     {
                         "op": "error",
-                        "error": {"type": "WireError", "message": str(exc), "frames": []},
+                        "error": {"type": "WireError", "message": exc.message(), "frames": []},
                         "output": reply["output"],
                     },
                 )
@@ -203,7 +216,9 @@ class Worker:
                 for ident in request.get("ids", []):
                     self.objects.pop(ident, None)
                 return {"op": "result", "value": None}
-            return {"op": "protocol_error", "message": f"unknown op {op!r}"}
+            return {"op": "protocol_error", "message": wire.keyed(wire.Msg.UNKNOWN_OP, op=_safe_str(repr(op)))}
+        except RequestError as exc:  # the grader asked for something the worker cannot serve
+            return {"op": "protocol_error", "message": exc.message()}
         except BaseException as exc:  # noqa: BLE001 - student code may raise anything, even SystemExit
             return {"op": "error", "error": self.describe(exc)}
         finally:
@@ -349,7 +364,7 @@ class _Tripwires:
 
         def forbidden(*args: Any, **kwargs: Any) -> Any:
             hits.append(dotted)
-            raise ForbiddenCall(f"{dotted} may not be used in this exercise")
+            raise ForbiddenCall(wire.Msg.FORBIDDEN, function=dotted)
 
         return forbidden
 
@@ -358,8 +373,16 @@ class _Tripwires:
             setattr(owner, attr, original)
 
 
-class ForbiddenCall(Exception):
-    pass
+class ForbiddenCall(wire.Keyed):
+    """A call into a function the exercise forbids (the student may catch it; ``hits`` still records it)."""
+
+
+class LoadError(wire.Keyed):
+    """The submission's file cannot be loaded as a module (reported to the student as an ImportError)."""
+
+
+class RequestError(wire.Keyed):
+    """A request the worker cannot serve (an unknown handle, no module): a ``protocol_error`` reply."""
 
 
 def _lookup(dotted: str) -> Any:

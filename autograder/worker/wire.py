@@ -15,6 +15,11 @@ an allow-listed layer description plus its state dict, rebuilt on the other side
 
 This module is imported by the worker (untrusted side) and by the grader (trusted side); it imports only
 the standard library and numpy, and torch only when a tensor is actually encoded or decoded.
+
+Refusals carry no prose: a :class:`WireError` holds a key of :class:`Msg` (the one table of the worker's
+message keys, entries of ``autograder/catalogue/worker.toml``) and plain values. The worker sends them as
+``{"key": ..., "values": {...}}`` and the grading process renders them in the run's language
+(:mod:`autograder.worker_messages`); so do the grader's own refusals of a malformed frame.
 """
 
 from __future__ import annotations
@@ -69,7 +74,91 @@ _TORCH_DTYPES = {
 _DEVICE_RE = re.compile(r"^(cpu|cuda(:\d{1,2})?|mps(:\d)?)$")
 
 
-class WireError(ValueError):
+# --- messages for people: catalogue keys and plain values, rendered by the grader -------------------------
+
+
+class Msg:
+    """Every message the worker and this format have for a person, as a key of ``catalogue/worker.toml``.
+
+    The worker cannot read the catalogue (the kit is not on its ``sys.path``), so it sends a key and plain
+    values (:meth:`Keyed.message`) and the grading process renders them in the run's language
+    (:mod:`autograder.worker_messages`). This class is the one table of those keys: the grader renders no
+    key that is not in it, and the kit's tests check each one against the catalogue.
+    """
+
+    # values that may not leave (the encoder: a student's returned value, or a callback's arguments)
+    TOO_DEEP = "worker.wire.too_deep"
+    TOO_MANY_ITEMS = "worker.wire.too_many_items"
+    DICT_KEY = "worker.wire.dict_key"
+    GENERATOR = "worker.wire.generator"
+    NDARRAY_SUBCLASS = "worker.wire.ndarray_subclass"
+    CANNOT_PASS = "worker.wire.cannot_pass"
+    ARRAY_DTYPE = "worker.wire.array_dtype"
+    TENSOR_LAYOUT = "worker.wire.tensor_layout"
+    TENSOR_DTYPE = "worker.wire.tensor_dtype"
+    LAYER = "worker.wire.layer"
+    # frames the decoder refuses (malformed, or a hostile worker's)
+    FRAME_TOO_DEEP = "worker.frame.too_deep"
+    FRAME_NODE = "worker.frame.node"
+    FRAME_DICT_ENTRY = "worker.frame.dict_entry"
+    FRAME_FLOAT = "worker.frame.float"
+    FRAME_GENERATOR = "worker.frame.generator"
+    FRAME_GENERATOR_STATE = "worker.frame.generator_state"
+    FRAME_NO_MODELS = "worker.frame.no_models"
+    FRAME_KIND = "worker.frame.kind"
+    FRAME_DTYPE = "worker.frame.dtype"
+    FRAME_SHAPE = "worker.frame.shape"
+    FRAME_BUFFER = "worker.frame.buffer"
+    FRAME_BYTES = "worker.frame.bytes"
+    FRAME_NO_TENSORS = "worker.frame.no_tensors"
+    FRAME_TENSOR = "worker.frame.tensor"
+    FRAME_NOT_LIST = "worker.frame.not_list"
+    FRAME_NOT_INT = "worker.frame.not_int"
+    FRAME_HEADER_ERROR = "worker.frame.header_error"
+    FRAME_HEADER = "worker.frame.header"
+    FRAME_PAYLOAD = "worker.frame.payload"
+    FRAME_MODEL = "worker.frame.model"
+    FRAME_MODEL_LAYER = "worker.frame.model_layer"
+    FRAME_LAYER_ARGUMENTS = "worker.frame.layer_arguments"
+    FRAME_MODEL_STATE = "worker.frame.model_state"
+    FRAME_HEADER_TOO_LARGE = "worker.frame.header_too_large"
+    FRAME_TOO_LARGE = "worker.frame.too_large"
+    # the worker itself (main.py)
+    EXIT_CODE = "worker.exit_code"
+    FORBIDDEN = "worker.forbidden"
+    CANNOT_LOAD = "worker.cannot_load"
+    NOT_IMPORTED = "worker.not_imported"
+    UNKNOWN_HANDLE = "worker.unknown_handle"
+    UNKNOWN_OP = "worker.unknown_op"
+
+
+MESSAGE_KEYS = frozenset(value for name, value in vars(Msg).items() if name.isupper())
+
+
+def keyed(key: str, **values: str | int) -> dict:
+    """A message as it crosses the boundary: ``{"key": key, "values": {name: plain value}}``."""
+    return {"key": key, "values": dict(values)}
+
+
+class Keyed(Exception):
+    """An error whose text for a person is a :class:`Msg` key and plain values, never prose.
+
+    ``str()`` gives the key and the values (for a developer's traceback); people see the grader's rendering.
+    """
+
+    def __init__(self, key: str, **values: str | int) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+    def message(self) -> dict:
+        return keyed(self.key, **self.values)
+
+    def __str__(self) -> str:
+        return f"{self.key} {json.dumps(self.values, ensure_ascii=False)}"
+
+
+class WireError(Keyed, ValueError):
     """A value that may not cross the boundary, or a frame that is malformed."""
 
 
@@ -105,9 +194,9 @@ class _Encoder:
     def encode(self, value: Any, depth: int = 0) -> Any:
         self.items += 1
         if depth > MAX_DEPTH:
-            raise WireError(f"value is nested more than {MAX_DEPTH} levels deep")
+            raise WireError(Msg.TOO_DEEP, depth=MAX_DEPTH)
         if self.items > MAX_ITEMS:
-            raise WireError(f"value has more than {MAX_ITEMS} items")
+            raise WireError(Msg.TOO_MANY_ITEMS, items=MAX_ITEMS)
         t = type(value)
         if value is None or t in (bool, int, str):
             return value
@@ -123,7 +212,7 @@ class _Encoder:
             items = []
             for k, v in value.items():
                 if type(k) not in (str, int):
-                    raise WireError(f"dict keys must be str or int, got {_type_name(k)}")
+                    raise WireError(Msg.DICT_KEY, type=_type_name(k))
                 items.append([k, self.encode(v, depth + 1)])
             return {"$": "dict", "items": items}
         if t is np.ndarray:
@@ -133,7 +222,7 @@ class _Encoder:
         if t is np.random.Generator:
             state = value.bit_generator.state
             if state.get("bit_generator") != "PCG64":
-                raise WireError("only numpy Generators with the PCG64 bit generator can be passed")
+                raise WireError(Msg.GENERATOR)
             return {"$": "rng", "state": self.encode(state, depth + 1)}
         if t is Callback:
             return {"$": "callback", "id": value.ident}
@@ -148,15 +237,12 @@ class _Encoder:
                 "state": self.encode(dict(value.state_dict()), depth + 1),
             }
         if isinstance(value, np.ndarray):
-            raise WireError(f"returned an ndarray subclass ({_type_name(value)}); return a plain numpy.ndarray")
-        raise WireError(
-            f"cannot pass a value of type {_type_name(value)}; use numpy arrays, torch tensors, numbers, "
-            "strings, or tuples/lists/dicts of them"
-        )
+            raise WireError(Msg.NDARRAY_SUBCLASS, type=_type_name(value))
+        raise WireError(Msg.CANNOT_PASS, type=_type_name(value))
 
     def _array(self, arr: np.ndarray) -> dict:
         if arr.dtype.str not in _ALLOWED_DTYPES:
-            raise WireError(f"array has unsupported dtype {arr.dtype}; use a numeric or bool dtype")
+            raise WireError(Msg.ARRAY_DTYPE, dtype=str(arr.dtype))
         data = np.ascontiguousarray(arr).tobytes()
         self.buffers.append(data)
         return {"$": "ndarray", "dtype": arr.dtype.str, "shape": list(arr.shape), "buf": len(self.buffers) - 1}
@@ -165,10 +251,10 @@ class _Encoder:
         import torch
 
         if tensor.layout != torch.strided:
-            raise WireError(f"tensor has layout {tensor.layout}; return a dense (strided) tensor")
+            raise WireError(Msg.TENSOR_LAYOUT, layout=str(tensor.layout))
         dtype = str(tensor.dtype).removeprefix("torch.")
         if dtype not in _TORCH_DTYPES:
-            raise WireError(f"tensor has unsupported dtype {tensor.dtype}")
+            raise WireError(Msg.TENSOR_DTYPE, dtype=str(tensor.dtype))
         data = tensor.detach()
         if data.device.type != "cpu":
             data = data.cpu()
@@ -206,14 +292,14 @@ class _Decoder:
     def decode(self, node: Any, depth: int = 0) -> Any:
         self.items += 1
         if depth > MAX_DEPTH or self.items > MAX_ITEMS:
-            raise WireError("value is nested too deeply or has too many items")
+            raise WireError(Msg.FRAME_TOO_DEEP)
         t = type(node)
         if node is None or t in (bool, int, float, str):
             return node
         if t is list:
             return [self.decode(v, depth + 1) for v in node]
         if t is not dict:
-            raise WireError(f"malformed frame: unexpected {t.__name__}")
+            raise WireError(Msg.FRAME_NODE, type=t.__name__)
         kind = node.get("$")
         if kind == "tuple":
             return tuple(self.decode(v, depth + 1) for v in _list(node, "items"))
@@ -221,13 +307,13 @@ class _Decoder:
             out = {}
             for pair in _list(node, "items"):
                 if type(pair) is not list or len(pair) != 2 or type(pair[0]) not in (str, int):
-                    raise WireError("malformed dict entry")
+                    raise WireError(Msg.FRAME_DICT_ENTRY)
                 out[pair[0]] = self.decode(pair[1], depth + 1)
             return out
         if kind == "float":
             text = node.get("v")
             if text not in ("nan", "inf", "-inf"):
-                raise WireError("malformed float")
+                raise WireError(Msg.FRAME_FLOAT)
             return float(text)
         if kind == "ndarray":
             return self._array(node, node.get("dtype"))
@@ -236,16 +322,16 @@ class _Decoder:
         if kind == "rng":
             state = self.decode(node.get("state"), depth + 1)
             if type(state) is not dict or state.get("bit_generator") != "PCG64":
-                raise WireError("malformed generator state")
+                raise WireError(Msg.FRAME_GENERATOR)
             generator = np.random.Generator(np.random.PCG64())
             try:
                 generator.bit_generator.state = state
             except (TypeError, ValueError, KeyError) as exc:
-                raise WireError(f"malformed generator state: {exc}") from None
+                raise WireError(Msg.FRAME_GENERATOR_STATE, error=str(exc)) from None
             return generator
         if kind == "model":
             if not self.models_ok:
-                raise WireError("models are not accepted here")
+                raise WireError(Msg.FRAME_NO_MODELS)
             layers = self.decode(node.get("layers"), depth + 1)
             state = self.decode(node.get("state"), depth + 1)
             return build_sequential(layers, state)
@@ -253,17 +339,17 @@ class _Decoder:
             return Callback(_int(node, "id"))
         if kind == "handle":
             return Handle(_int(node, "id"))
-        raise WireError(f"malformed frame: unknown kind {kind!r}")
+        raise WireError(Msg.FRAME_KIND, kind=repr(kind))
 
     def _array(self, node: dict, dtype_str: Any) -> np.ndarray:
         if dtype_str not in _ALLOWED_DTYPES:
-            raise WireError(f"array dtype {dtype_str!r} is not allowed")
+            raise WireError(Msg.FRAME_DTYPE, dtype=repr(dtype_str))
         shape = _list(node, "shape")
         if not all(type(s) is int and s >= 0 for s in shape) or len(shape) > 32:
-            raise WireError("malformed array shape")
+            raise WireError(Msg.FRAME_SHAPE)
         index = _int(node, "buf")
         if not 0 <= index < len(self.buffers) or index in self.used:
-            raise WireError("malformed array buffer reference")
+            raise WireError(Msg.FRAME_BUFFER)
         self.used.add(index)
         dtype = np.dtype(dtype_str)
         count = 1
@@ -271,19 +357,19 @@ class _Decoder:
             count *= s
         buf = self.buffers[index]
         if count * dtype.itemsize != len(buf):
-            raise WireError("array byte count does not match its shape")
+            raise WireError(Msg.FRAME_BYTES)
         # A fresh, writeable, plain ndarray that owns its memory.
         return np.frombuffer(buf, dtype=dtype).reshape(shape).copy()
 
     def _tensor(self, node: dict) -> Any:
         if not self.torch_ok:
-            raise WireError("tensors are not accepted here")
+            raise WireError(Msg.FRAME_NO_TENSORS)
         import torch
 
         dtype = node.get("dtype")
         device = node.get("device")
         if dtype not in _TORCH_DTYPES or type(device) is not str or not _DEVICE_RE.match(device):
-            raise WireError("malformed tensor descriptor")
+            raise WireError(Msg.FRAME_TENSOR)
         arr = self._array(node, node.get("np_dtype"))
         tensor = torch.from_numpy(arr).to(getattr(torch, dtype))
         if device != "cpu":
@@ -296,14 +382,14 @@ class _Decoder:
 def _list(node: dict, key: str) -> list:
     value = node.get(key)
     if type(value) is not list:
-        raise WireError(f"malformed frame: {key} is not a list")
+        raise WireError(Msg.FRAME_NOT_LIST, field=key)
     return value
 
 
 def _int(node: dict, key: str) -> int:
     value = node.get(key)
     if type(value) is not int:
-        raise WireError(f"malformed frame: {key} is not an int")
+        raise WireError(Msg.FRAME_NOT_INT, field=key)
     return value
 
 
@@ -315,12 +401,12 @@ def decode_message(header: bytes, payload: bytes, torch_ok: bool = True, models_
     try:
         meta = json.loads(header.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise WireError(f"malformed frame header: {exc}") from None
+        raise WireError(Msg.FRAME_HEADER_ERROR, error=str(exc)) from None
     if type(meta) is not dict or type(meta.get("body")) is not dict:
-        raise WireError("malformed frame header")
+        raise WireError(Msg.FRAME_HEADER)
     sizes = _list(meta, "buffers")
     if not all(type(s) is int and s >= 0 for s in sizes) or sum(sizes) != len(payload):
-        raise WireError("frame payload size does not match its header")
+        raise WireError(Msg.FRAME_PAYLOAD)
     view = memoryview(payload)
     buffers, offset = [], 0
     for size in sizes:
@@ -353,7 +439,7 @@ def describe_sequential(model: Any) -> list:
     for layer in model:
         name = type(layer).__name__
         if name not in _LAYERS or type(layer).__module__.split(".")[:3] != ["torch", "nn", "modules"]:
-            raise WireError(f"layer {name} cannot be passed to the worker")
+            raise WireError(Msg.LAYER, layer=name)
         args = {}
         for arg in _LAYERS[name]:
             value = getattr(layer, arg)
@@ -368,14 +454,14 @@ def build_sequential(layers: Any, state: Any) -> Any:
     import torch
 
     if type(layers) is not list or type(state) is not dict:
-        raise WireError("malformed model")
+        raise WireError(Msg.FRAME_MODEL)
     modules = []
     for entry in layers:
         if type(entry) is not list or len(entry) != 2 or entry[0] not in _LAYERS or type(entry[1]) is not dict:
-            raise WireError("malformed model layer")
+            raise WireError(Msg.FRAME_MODEL_LAYER)
         name, args = entry
         if set(args) - set(_LAYERS[name]) or not all(type(v) in (int, bool, list) for v in args.values()):
-            raise WireError(f"malformed arguments for layer {name}")
+            raise WireError(Msg.FRAME_LAYER_ARGUMENTS, layer=name)
         clean = {k: tuple(v) if type(v) is list else v for k, v in args.items()}
         modules.append(getattr(torch.nn, name)(**clean))
     model = torch.nn.Sequential(*modules)
@@ -385,7 +471,7 @@ def build_sequential(layers: Any, state: Any) -> Any:
     try:
         model.load_state_dict(state)
     except (RuntimeError, TypeError) as exc:
-        raise WireError(f"malformed model state: {exc}") from None
+        raise WireError(Msg.FRAME_MODEL_STATE, error=str(exc)) from None
     devices = {t.device for t in state.values()}
     if len(devices) == 1:
         model = model.to(devices.pop())
@@ -409,12 +495,12 @@ def read_exact(fd: int, n: int) -> bytes:
 def read_frame(fd: int, max_bytes: int = DEFAULT_MAX_BYTES) -> dict:
     (header_len,) = struct.unpack("!Q", read_exact(fd, 8))
     if header_len > MAX_HEADER_BYTES:
-        raise WireError("frame header too large")
+        raise WireError(Msg.FRAME_HEADER_TOO_LARGE)
     header = read_exact(fd, header_len)
     sizes = json.loads(header).get("buffers", [])
     total = sum(s for s in sizes if type(s) is int)
     if total > max_bytes:
-        raise WireError("frame too large")
+        raise WireError(Msg.FRAME_TOO_LARGE)
     return decode_message(
         header, read_exact(fd, total), torch_ok="torch" in sys.modules or _has_tensor(header), models_ok=True
     )
