@@ -53,8 +53,8 @@ def _check_penalty(student, kind, w, lam):
     value_exp, grad_exp = _penalty_oracle(kind, w, lam)
     fn = student.l1_penalty if kind == "l1" else student.l2_penalty
     value, grad = checks.parts(fn(w, lam), 2, name=f"{kind}_penalty(w, {lam})", labels=("value", "grad"))
-    checks.scalar(value, value_exp, name=f"{kind} penalty value (w of shape {w.shape}, lam={lam})")
-    checks.array(grad, grad_exp, name=f"{kind} penalty gradient (w of shape {w.shape}, lam={lam})")
+    checks.scalar(value, value_exp, name=msg("lecture05.l1_penalty.label_value", kind=kind, shape=w.shape, lam=lam))
+    checks.array(grad, grad_exp, name=msg("lecture05.l1_penalty.label_gradient", kind=kind, shape=w.shape, lam=lam))
 
 
 @l1_penalty.test(points=1)
@@ -62,7 +62,7 @@ def l1_value_matches_autograd(student, rng):
     w = rng.normal(size=(5, 4))
     value_exp, _ = _penalty_oracle("l1", w, 0.3)
     value, _ = checks.parts(student.l1_penalty(w, 0.3), 2, name="l1_penalty(w, 0.3)", labels=("value", "grad"))
-    checks.scalar(value, value_exp, name="l1 penalty value")
+    checks.scalar(value, value_exp, name=msg("lecture05.l1_penalty.label_l1_value"))
 
 
 @l1_penalty.test(points=1)
@@ -93,7 +93,7 @@ def l2_value_matches_autograd(student, rng):
     w = rng.normal(size=(4, 5))
     value_exp, _ = _penalty_oracle("l2", w, 0.7)
     value, _ = checks.parts(student.l2_penalty(w, 0.7), 2, name="l2_penalty(w, 0.7)", labels=("value", "grad"))
-    checks.scalar(value, value_exp, name="l2 penalty value")
+    checks.scalar(value, value_exp, name=msg("lecture05.l2_penalty.label_l2_value"))
 
 
 @l2_penalty.test(points=1)
@@ -185,7 +185,12 @@ def random_curves_against_definition(student, rng):
 @early_stopping.test(points=1, hidden=True)
 def never_stops_and_single_epoch(student, rng):
     decreasing = list(np.sort(rng.uniform(0, 1, size=9))[::-1])
-    _check_stop(student, decreasing, 1, f"strictly decreasing {np.round(decreasing, 3).tolist()}")
+    _check_stop(
+        student,
+        decreasing,
+        1,
+        msg("lecture05.early_stopping.label_decreasing", values=np.round(decreasing, 3).tolist()),
+    )
     _check_stop(student, [0.3], 0, "[0.3]")
     _check_stop(student, [2.0, 2.0, 2.0], 5, "[2.0, 2.0, 2.0]")
 
@@ -214,7 +219,9 @@ def _check_train_dropout(student, x, p, rng, note, sigmas=6.0):
     dropped = mask == 0
     checks.that(np.all(out[dropped] == 0.0), msg("lecture05.dropout_forward.zero_where_dropped", note=note))
     if p < 1:
-        checks.array(out, x * mask / (1 - p), name=f"out ({note}) vs x * mask / (1 - p)", rtol=1e-12)
+        checks.array(
+            out, x * mask / (1 - p), name=msg("lecture05.dropout_forward.label_out_scaled", note=note), rtol=1e-12
+        )
     rate, bound = dropped.mean(), sigmas * np.sqrt(p * (1 - p) / x.size)
     checks.that(
         abs(rate - p) <= bound,
@@ -227,15 +234,15 @@ def _check_train_dropout(student, x, p, rng, note, sigmas=6.0):
 def train_mode_contract(student, rng):
     x = rng.normal(size=(200, 300))
     seed = int(rng.integers(2**32))
-    _check_train_dropout(student, x, 0.3, np.random.default_rng(seed), "x of shape (200, 300), p=0.3")
+    _check_train_dropout(student, x, 0.3, np.random.default_rng(seed), msg("lecture05.dropout_forward.label_x_200"))
 
 
 @dropout_forward.test(points=1)
 def eval_mode_is_identity(student, rng):
     x = rng.normal(size=(7, 5))
     out, mask = _dropout_outputs(student, x, 0.5, False, np.random.default_rng(0), "train=False")
-    checks.array(out, x, name="out in eval mode (must equal x)", rtol=0, atol=0)
-    checks.array(mask, np.ones_like(x), name="mask in eval mode (must be all ones)", rtol=0, atol=0)
+    checks.array(out, x, name=msg("lecture05.dropout_forward.label_eval_out"), rtol=0, atol=0)
+    checks.array(mask, np.ones_like(x), name=msg("lecture05.dropout_forward.label_eval_mask"), rtol=0, atol=0)
 
 
 ### BEGIN HIDDEN TESTS
@@ -248,7 +255,7 @@ def several_rates_and_shapes(student, rng):
             x,
             p,
             np.random.default_rng(int(rng.integers(2**32))),
-            f"shape {shape}, p={p}",
+            msg("lecture05.dropout_forward.label_shape", shape=shape, p=p),
             sigmas=6.0 if x.size > 100 else 1.0,
         )
 
@@ -257,13 +264,13 @@ def several_rates_and_shapes(student, rng):
 def drop_all_and_drop_none(student, rng):
     x = rng.normal(size=(20, 30))
     out, mask = _dropout_outputs(student, x, 1.0, True, np.random.default_rng(1), "p=1")
-    checks.array(out, np.zeros_like(x), name="out for p=1 (all dropped)", rtol=0, atol=0)
-    checks.array(mask, np.zeros_like(x), name="mask for p=1", rtol=0, atol=0)
+    checks.array(out, np.zeros_like(x), name=msg("lecture05.dropout_forward.label_out_p1"), rtol=0, atol=0)
+    checks.array(mask, np.zeros_like(x), name=msg("lecture05.dropout_forward.label_mask_p1"), rtol=0, atol=0)
     out, mask = _dropout_outputs(student, x, 0.0, True, np.random.default_rng(2), "p=0")
-    checks.array(out, x, name="out for p=0 (nothing dropped)", rtol=1e-15, atol=0)
-    checks.array(mask, np.ones_like(x), name="mask for p=0", rtol=0, atol=0)
+    checks.array(out, x, name=msg("lecture05.dropout_forward.label_out_p0"), rtol=1e-15, atol=0)
+    checks.array(mask, np.ones_like(x), name=msg("lecture05.dropout_forward.label_mask_p0"), rtol=0, atol=0)
     out, mask = _dropout_outputs(student, x, 1.0, False, np.random.default_rng(3), "p=1, train=False")
-    checks.array(out, x, name="out in eval mode with p=1 (must equal x)", rtol=0, atol=0)
+    checks.array(out, x, name=msg("lecture05.dropout_forward.label_eval_p1"), rtol=0, atol=0)
 
 
 @dropout_forward.test(points=1, hidden=True)
@@ -271,7 +278,9 @@ def entries_independent_and_randomness_from_rng(student, rng):
     x = rng.normal(size=(400, 500))
     p = 0.4
     seed = int(rng.integers(2**32))
-    mask = _check_train_dropout(student, x, p, np.random.default_rng(seed), "x of shape (400, 500), p=0.4")
+    mask = _check_train_dropout(
+        student, x, p, np.random.default_rng(seed), msg("lecture05.dropout_forward.label_x_400")
+    )
     for axis, what in [(1, msg("lecture05.dropout_forward.row")), (0, msg("lecture05.dropout_forward.column"))]:
         rates = (mask == 0).mean(axis=axis)
         bound = 7 * np.sqrt(p * (1 - p) / x.shape[axis])
@@ -280,9 +289,13 @@ def entries_independent_and_randomness_from_rng(student, rng):
             np.all(np.abs(rates - p) <= bound),
             msg("lecture05.dropout_forward.not_independent", what=what, index=worst, rate=rates[worst], p=p),
         )
-    _, again = _dropout_outputs(student, x, p, True, np.random.default_rng(seed), "the same seed again")
+    _, again = _dropout_outputs(
+        student, x, p, True, np.random.default_rng(seed), msg("lecture05.dropout_forward.label_same_seed")
+    )
     checks.that(np.array_equal(mask, again), msg("lecture05.dropout_forward.same_seed_differs"))
-    _, other = _dropout_outputs(student, x, p, True, np.random.default_rng(seed + 1), "another seed")
+    _, other = _dropout_outputs(
+        student, x, p, True, np.random.default_rng(seed + 1), msg("lecture05.dropout_forward.label_other_seed")
+    )
     checks.that(not np.array_equal(mask, other), msg("lecture05.dropout_forward.other_seed_same"))
 
 
@@ -320,7 +333,11 @@ def other_rates_shapes_and_p_one(student, rng):
         )
     dout = rng.normal(size=(4, 4))
     checks.array(
-        student.dropout_backward(dout, np.zeros((4, 4)), 1.0), np.zeros((4, 4)), name="dx for p=1", rtol=0, atol=0
+        student.dropout_backward(dout, np.zeros((4, 4)), 1.0),
+        np.zeros((4, 4)),
+        name=msg("lecture05.dropout_backward.label_p1"),
+        rtol=0,
+        atol=0,
     )
 
 
@@ -371,15 +388,19 @@ def training_output_matches_torch(student, rng):
         got = checks.parts(
             student.batchnorm_forward(*case, True),
             3,
-            name=f"batchnorm_forward(x of shape {(n, d)})",
+            name=msg("lecture05.batchnorm_forward.label_call", shape=(n, d)),
             labels=("out", "running_mean", "running_var"),
         )
-        checks.array(got[0], _bn_forward_oracle(*case, True, 0.9, 1e-5)[0], name=f"out (train, x of shape {(n, d)})")
+        checks.array(
+            got[0],
+            _bn_forward_oracle(*case, True, 0.9, 1e-5)[0],
+            name=msg("lecture05.batchnorm_forward.label_out", shape=(n, d)),
+        )
 
 
 @batchnorm_forward.test(points=1)
 def training_running_statistics(student, rng):
-    _check_bn_forward(student, _bn_case(rng, 10, 4), True, "train, x of shape (10, 4)")
+    _check_bn_forward(student, _bn_case(rng, 10, 4), True, msg("lecture05.batchnorm_forward.label_train_10"))
 
 
 @batchnorm_forward.test(points=1)
@@ -404,10 +425,12 @@ def stable_with_a_large_offset(student, rng):
         student,
         _bn_case(rng, 16, 3, offset=1000.0, scale=1e-3),
         True,
-        "train, features of mean ~1000 and std 1e-3, eps=1e-8",
+        msg("lecture05.batchnorm_forward.label_tiny_std"),
         eps=1e-8,
     )
-    _check_bn_forward(student, _bn_case(rng, 12, 4, scale=1000.0), True, "train, features of std 1000")
+    _check_bn_forward(
+        student, _bn_case(rng, 12, 4, scale=1000.0), True, msg("lecture05.batchnorm_forward.label_huge_std")
+    )
 
 
 ### END HIDDEN TESTS
@@ -438,14 +461,23 @@ def _check_bn_backward(student, dout, x, gamma, note, eps=None, keys=("dx", "dga
 @batchnorm_backward.test(points=1)
 def parameter_gradients_match_autograd(student, rng):
     x, gamma = rng.normal(size=(7, 4)) * 2 + 1, rng.normal(size=4)
-    _check_bn_backward(student, rng.normal(size=(7, 4)), x, gamma, "x of shape (7, 4)", keys=("dgamma", "dbeta"))
+    _check_bn_backward(
+        student,
+        rng.normal(size=(7, 4)),
+        x,
+        gamma,
+        msg("lecture05.batchnorm_backward.label_x_7"),
+        keys=("dgamma", "dbeta"),
+    )
 
 
 @batchnorm_backward.test(points=1)
 def input_gradient_matches_autograd(student, rng):
     for n, d in [(7, 4), (2, 3)]:
         x, gamma = rng.normal(size=(n, d)) * 2 + 1, rng.normal(size=d)
-        _check_bn_backward(student, rng.normal(size=(n, d)), x, gamma, f"x of shape {(n, d)}")
+        _check_bn_backward(
+            student, rng.normal(size=(n, d)), x, gamma, msg("lecture05.batchnorm_backward.label_x_shape", shape=(n, d))
+        )
 
 
 ### BEGIN HIDDEN TESTS
@@ -472,7 +504,7 @@ def gradient_check_from_the_definition(student, rng):
 def wide_batches_zero_gamma_and_large_inputs(student, rng):
     x, gamma = rng.normal(size=(64, 10)) * 1000, rng.normal(size=10)
     gamma[3] = 0.0
-    _check_bn_backward(student, rng.normal(size=(64, 10)), x, gamma, "x of shape (64, 10), |x| ~ 1000")
+    _check_bn_backward(student, rng.normal(size=(64, 10)), x, gamma, msg("lecture05.batchnorm_backward.label_x_64"))
     x, gamma = rng.normal(size=(9, 2)), rng.normal(size=2)
     _check_bn_backward(student, rng.normal(size=(9, 2)), x, gamma, "eps=0.5", eps=0.5)
 
@@ -506,9 +538,17 @@ def matches_autograd_zero_at_zero(student, rng):
 def any_shape_and_large_values(student, rng):
     z, dout = rng.normal(size=(2, 3, 4)) * 1000, rng.normal(size=(2, 3, 4)) * 1000
     z[1, 1, :] = 0.0
-    checks.array(student.relu_backward(dout, z), _activation_oracle("relu", dout, z), name="dz (3-D)")
+    checks.array(
+        student.relu_backward(dout, z),
+        _activation_oracle("relu", dout, z),
+        name=msg("lecture05.relu_backward.label_3d"),
+    )
     z, dout = np.array([1e-300, -1e-300, 0.0]), np.array([2.0, 3.0, 4.0])
-    checks.array(student.relu_backward(dout, z), _activation_oracle("relu", dout, z), name="dz near 0")
+    checks.array(
+        student.relu_backward(dout, z),
+        _activation_oracle("relu", dout, z),
+        name=msg("lecture05.relu_backward.label_near_zero"),
+    )
 
 
 ### END HIDDEN TESTS
@@ -528,14 +568,22 @@ def sigmoid_derivative_matches_autograd(student, rng):
 def stable_for_large_inputs(student, rng):
     z = np.array([-1000.0, -745.0, -40.0, -1e-3, 0.0, 40.0, 745.0, 1000.0])
     dout = rng.normal(size=z.shape)
-    checks.array(student.sigmoid_backward(dout, z), _activation_oracle("sigmoid", dout, z), name="dz for large |z|")
+    checks.array(
+        student.sigmoid_backward(dout, z),
+        _activation_oracle("sigmoid", dout, z),
+        name=msg("lecture05.sigmoid_backward.label_large"),
+    )
 
 
 ### BEGIN HIDDEN TESTS
 @sigmoid_backward.test(points=1, hidden=True)
 def three_dimensional_and_extreme(student, rng):
     z, dout = rng.normal(size=(2, 3, 5)) * 300, rng.normal(size=(2, 3, 5)) * 10
-    checks.array(student.sigmoid_backward(dout, z), _activation_oracle("sigmoid", dout, z), name="dz (3-D)")
+    checks.array(
+        student.sigmoid_backward(dout, z),
+        _activation_oracle("sigmoid", dout, z),
+        name=msg("lecture05.sigmoid_backward.label_3d"),
+    )
 
 
 ### END HIDDEN TESTS
@@ -594,10 +642,10 @@ def _check_optimizer(student, kind, w0, grads, state0, hyper, note, t0=1, defaul
             result = student.adam(w, g, *state, t0 + step, hyper["lr"], **kwargs)
         else:
             result = getattr(student, kind)(w, g, state[0], hyper["lr"], **kwargs)
-        label = f"{kind} step {step + 1} of {len(grads)} ({note})"
+        label = msg("lecture05.optimizer.label_step", kind=kind, number=step + 1, steps=len(grads), note=note)
         got = checks.parts(result, len(names), name=label, labels=names)
         for value, e, name in zip(got, exp, names, strict=True):
-            checks.array(value, e, name=f"{name} after {label}")
+            checks.array(value, e, name=msg("lecture05.optimizer.label_after", name=name, label=label))
         w, state = got[0], got[1:]
 
 
@@ -679,7 +727,7 @@ def adagrad_matches_torch_over_consecutive_steps(student, rng):
         _grads(rng, 6, shape),
         (np.zeros(shape),),
         {"lr": 0.1},
-        "lr=0.1, default eps",
+        msg("lecture05.adagrad.label_default"),
         defaults=("eps",),
     )
 
@@ -694,7 +742,7 @@ def small_gradients_and_given_eps(student, rng):
         _grads(rng, 5, 6, 1e-5),
         (np.zeros(6),),
         {"lr": 1e-3, "eps": 1e-10},
-        "lr=1e-3, eps=1e-10, gradients ~1e-5",
+        msg("lecture05.adagrad.label_tiny"),
     )
 
 
@@ -729,7 +777,7 @@ def rmsprop_matches_torch_over_consecutive_steps(student, rng):
         _grads(rng, 6, shape),
         (np.zeros(shape),),
         {"lr": 0.01},
-        "lr=0.01, default alpha and eps",
+        msg("lecture05.rmsprop.label_default"),
         defaults=("alpha", "eps"),
     )
 
@@ -743,7 +791,7 @@ def other_alpha_and_small_gradients(student, rng):
         _grads(rng, 5, 5, 1e-7),
         (np.zeros(5),),
         {"lr": 1e-3, "alpha": 0.9, "eps": 1e-8},
-        "lr=1e-3, alpha=0.9, eps=1e-8, gradients ~1e-7",
+        msg("lecture05.rmsprop.label_tiny"),
     )
 
 
@@ -778,7 +826,7 @@ def adam_matches_torch_over_consecutive_steps(student, rng):
         _grads(rng, 6, shape),
         (np.zeros(shape), np.zeros(shape)),
         {"lr": 0.01},
-        "lr=0.01, default betas and eps",
+        msg("lecture05.adam.label_default"),
         defaults=("beta1", "beta2", "eps"),
     )
 
@@ -807,7 +855,7 @@ def small_gradients_eps_placement(student, rng):
         _grads(rng, 4, (3, 2), 1e-8),
         (np.zeros((3, 2)), np.zeros((3, 2))),
         {"lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
-        "lr=1e-3, gradients ~1e-8",
+        msg("lecture05.adam.label_tiny"),
     )
 
 
@@ -822,7 +870,7 @@ def resumes_at_a_later_step(student, rng):
         _grads(rng, 4, shape, 1000.0),
         (m0, v0),
         {"lr": 0.05, "beta1": 0.8, "beta2": 0.99, "eps": 1e-6},
-        "starting at t=7 with m, v != 0",
+        msg("lecture05.adam.label_resume"),
         t0=7,
     )
 
