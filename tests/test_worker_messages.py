@@ -54,6 +54,15 @@ def exits():
     sys.exit(3)
 
 
+class Weird(Exception):
+    def __str__(self):
+        raise RuntimeError("no text")
+
+
+def unprintable():
+    raise Weird()
+
+
 def too_deep():
     value = []
     for _ in range(40):
@@ -135,6 +144,20 @@ def test_a_forbidden_call_the_student_caught_is_still_reported(student, lang):
 def test_sys_exit_inside_a_function(student, lang):
     refused = failure(student.exits)
     assert str(refused) == EXPECTED["exits"][lang] and refused.kind == "exception"
+
+
+def test_an_exception_that_cannot_be_printed(student, lang):
+    refused = failure(student.unprintable)
+    assert str(refused).splitlines()[0] == template("engine.raised", lang).format(
+        name="unprintable", kind="Weird", message=template("worker.unprintable", lang)
+    )
+    assert (
+        str(refused).splitlines()[0]
+        == {
+            "en": "unprintable raised Weird: <unprintable>",
+            "ko": "unprintable에서 Weird 예외가 발생했습니다: <출력할 수 없는 메시지>",
+        }[lang]
+    )
 
 
 def test_a_request_the_worker_cannot_serve(student, lang):

@@ -115,7 +115,9 @@ class Worker:
         for frame in traceback.extract_tb(exc.__traceback__):
             if os.path.realpath(frame.filename) == self.submission:
                 frames.append({"line": frame.lineno, "function": frame.name, "code": (frame.line or "").strip()})
-        detail: dict = {"type": type(exc).__name__, "message": _safe_str(exc), "frames": frames}
+        text = _safe_str(exc)
+        message: str | dict = wire.keyed(wire.Msg.UNPRINTABLE) if text is None else text
+        detail: dict = {"type": type(exc).__name__, "message": message, "frames": frames}
         if isinstance(exc, wire.Keyed):  # the worker's own words: a key the grader renders
             detail["message"] = exc.message()
             if isinstance(exc, LoadError):
@@ -125,7 +127,10 @@ class Worker:
             detail["offset"] = exc.offset
             detail["text"] = (exc.text or "").rstrip()
         if isinstance(exc, SystemExit):
-            detail["message"] = wire.keyed(wire.Msg.EXIT_CODE, code=_safe_str(exc.code))
+            code = _safe_str(exc.code)
+            detail["message"] = (
+                wire.keyed(wire.Msg.UNPRINTABLE) if code is None else wire.keyed(wire.Msg.EXIT_CODE, code=code)
+            )
         return detail
 
     # --- requests -------------------------------------------------------------------------------------
@@ -164,7 +169,7 @@ class Worker:
         handle = request.get("handle")
         if handle is not None:
             if handle not in self.objects:
-                raise RequestError(wire.Msg.UNKNOWN_HANDLE, handle=_safe_str(handle))
+                raise RequestError(wire.Msg.UNKNOWN_HANDLE, handle=str(handle)[:200])
             obj = self.objects[handle]
             method = request.get("method")
             return getattr(obj, method) if method else obj
@@ -216,7 +221,7 @@ class Worker:
                 for ident in request.get("ids", []):
                     self.objects.pop(ident, None)
                 return {"op": "result", "value": None}
-            return {"op": "protocol_error", "message": wire.keyed(wire.Msg.UNKNOWN_OP, op=_safe_str(repr(op)))}
+            return {"op": "protocol_error", "message": wire.keyed(wire.Msg.UNKNOWN_OP, op=repr(op)[:200])}
         except RequestError as exc:  # the grader asked for something the worker cannot serve
             return {"op": "protocol_error", "message": exc.message()}
         except BaseException as exc:  # noqa: BLE001 - student code may raise anything, even SystemExit
@@ -275,12 +280,12 @@ def _quiet_import(names: list[str]) -> None:
     sys.setswitchinterval(0.005)
 
 
-def _safe_str(value: Any) -> str:
+def _safe_str(value: Any) -> str | None:
+    """``str(value)``, cut at 2000 characters; ``None`` when the student's ``__str__`` fails."""
     try:
-        text = str(value)
+        return str(value)[:2000]
     except BaseException:  # noqa: BLE001
-        text = "<unprintable>"
-    return text[:2000]
+        return None
 
 
 def _seed(seed: Any) -> None:

@@ -130,6 +130,7 @@ class Msg:
     NOT_IMPORTED = "worker.not_imported"
     UNKNOWN_HANDLE = "worker.unknown_handle"
     UNKNOWN_OP = "worker.unknown_op"
+    UNPRINTABLE = "worker.unprintable"
 
 
 MESSAGE_KEYS = frozenset(value for name, value in vars(Msg).items() if name.isupper())
@@ -486,7 +487,7 @@ def read_exact(fd: int, n: int) -> bytes:
     while remaining:
         chunk = os.read(fd, min(remaining, 1 << 20))
         if not chunk:
-            raise EOFError("the other side closed the channel")
+            raise EOFError("the other side closed the channel")  # the worker's cue to end: never shown
         chunks.append(chunk)
         remaining -= len(chunk)
     return b"".join(chunks)
