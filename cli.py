@@ -25,7 +25,7 @@ import typer
 
 from autograder import paths, registry
 from autograder.formats import FORMATS
-from autograder.i18n import LANGUAGES, catalogue, language, msg, set_language, template
+from autograder.i18n import LANGUAGES, area, language, msg, set_language, template
 
 
 def language_from_argv(argv: list[str]) -> str | None:
@@ -63,7 +63,7 @@ def _speak_typer(lang: str) -> None:
 
     if lang == "en" or typer.core.__dict__.get("_") is not gettext.gettext:
         return
-    table = {template(k, "en"): template(k, lang) for k in catalogue() if k.startswith("cli.typer.")}
+    table = {template(k, "en"): template(k, lang) for k in area("cli") if k.startswith("cli.typer.")}
 
     def translate(message: str) -> str:
         return table.get(message, message)

@@ -79,18 +79,30 @@ def _flatten(prefix: str, table: dict, into: dict[str, dict[str, str]], source: 
 
 
 @functools.cache
+def area(stem: str) -> dict[str, dict[str, str]]:
+    """The messages of one catalogue file (``checks`` -> ``catalogue/checks.toml``), loaded once per process.
+
+    Files load on first use, so a run reads only the areas it speaks from (a few milliseconds each).
+    """
+    path = CATALOGUE_DIR / f"{stem}.toml"
+    messages: dict[str, dict[str, str]] = {}
+    if path.is_file():
+        with path.open("rb") as handle:
+            _flatten(stem, tomllib.load(handle), messages, path)
+    return messages
+
+
 def catalogue() -> dict[str, dict[str, str]]:
-    """Every message, by key, with its templates per language (loaded once per process)."""
+    """Every message of every file, by key, with its templates per language."""
     messages: dict[str, dict[str, str]] = {}
     for path in sorted(CATALOGUE_DIR.glob("*.toml")):
-        with path.open("rb") as handle:
-            _flatten(path.stem, tomllib.load(handle), messages, path)
+        messages.update(area(path.stem))
     return messages
 
 
 def has(key: str) -> bool:
     """Whether the catalogue has a message ``key``."""
-    return key in catalogue()
+    return key in area(key.split(".", 1)[0])
 
 
 def msg(key: str, /, **values: object) -> str:
@@ -101,7 +113,7 @@ def msg(key: str, /, **values: object) -> str:
 def template(key: str, lang: str | None = None) -> str:
     """The unfilled template of ``key`` in ``lang`` (default: the current language)."""
     try:
-        entry = catalogue()[key]
+        entry = area(key.split(".", 1)[0])[key]
     except KeyError:
         raise KeyError(f"the message catalogue has no key {key!r}") from None
     return entry[lang or language()]

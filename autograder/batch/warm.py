@@ -20,13 +20,17 @@ def warm(number: int) -> None:
     """Import everything grading lecture ``number`` needs (errors are left for the grading process to report)."""
     import numpy  # noqa: F401
 
-    from autograder import registry, runner
+    from autograder import isolation, proxy, registry, runner, sandbox  # noqa: F401
     from autograder.batch import jobs, unpack  # noqa: F401
+    from autograder.i18n import catalogue
+    from autograder.quiz import grading
 
     lecture = registry.load(number)
     for name in lecture.preload:
         importlib.import_module(name)
     runner.load_reference(number)
+    catalogue()  # every message file parsed once here, not once per grading process (~0.1 s each)
+    grading.load_quiz(number)
 
 
 _number = os.environ.get("GRADE_BATCH_LECTURE", "")
