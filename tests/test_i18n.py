@@ -333,7 +333,7 @@ def test_a_failure_reason_is_written_in_the_run_language(korean):
     with pytest.raises(checks.CheckFailure) as failure:
         checks.array(np.array([0.0, 1.0]), np.array([0.0, 2.0]), name="f(x)")
     text = str(failure.value)
-    assert text.startswith("f(x)이(가) 틀렸습니다 (2개 중 1개 원소): [1] 위치 최대 절대 오차 1")
+    assert text.startswith("f(x) 값이 틀렸습니다 (2개 중 1개 원소): [1] 위치 최대 절대 오차 1")
     assert "허용 오차 rtol=1e-06" in text
 
 
