@@ -78,7 +78,7 @@ def _check_conv_forward(student, rng, cases, scale=1.0):
         checks.array(
             student.conv2d_forward(x, w, b, stride, pad),
             _conv_oracle(x, w, b, stride, pad),
-            name=f"conv2d_forward for {_describe(case)}",
+            name=msg("lecture06.conv2d_forward.label_case", case=_describe(case)),
         )
 
 
@@ -96,7 +96,7 @@ def kernel_is_not_flipped(student):
     checks.array(
         student.conv2d_forward(x, w, b, 1, 0),
         _conv_oracle(x, w, b, 1, 0),
-        name="conv2d_forward with an asymmetric 2x2 kernel (the kernel must not be flipped)",
+        name=msg("lecture06.conv2d_forward.label_asymmetric"),
     )
 
 
@@ -113,7 +113,7 @@ def kernels_from_1x1_to_5x5(student, rng):
     checks.array(
         student.conv2d_forward(x, w, b),
         _conv_oracle(x, w, b, 1, 0),
-        name="conv2d_forward(x, w, b) with the default stride=1, pad=0",
+        name=msg("lecture06.conv2d_forward.label_defaults"),
     )
 
 
@@ -150,7 +150,9 @@ def _check_conv_backward(student, rng, cases, which=("dx", "dw", "db")):
         )
         got = dict(zip(("dx", "dw", "db"), got, strict=True))
         for key in which:
-            checks.array(got[key], expected[key], name=f"{key} for {_describe(case)}")
+            checks.array(
+                got[key], expected[key], name=msg("lecture06.conv2d_backward.label_case", key=key, case=_describe(case))
+            )
 
 
 @conv2d_backward.test(points=1)
@@ -227,7 +229,11 @@ def _check_pool_forward(student, rng, cases, kind, scale=1.0):
             got, expected = student.max_pool_forward(x, size, stride), F.max_pool2d(_t(x), size, stride)
         else:
             got, expected = student.avg_pool_forward(x, size, stride), F.avg_pool2d(_t(x), size, stride)
-        checks.array(got, expected.numpy(), name=f"{kind}_pool_forward for {_pool_describe(case)}")
+        checks.array(
+            got,
+            expected.numpy(),
+            name=msg("lecture06.max_pool_forward.label_case", kind=kind, case=_pool_describe(case)),
+        )
 
 
 @max_pool_forward.test(points=1)
@@ -243,7 +249,7 @@ def other_sizes_and_strides(student, rng):
     checks.array(
         student.max_pool_forward(x),
         _F().max_pool2d(_t(x), 2, 2).numpy(),
-        name="max_pool_forward(x) with the default size=2, stride=2",
+        name=msg("lecture06.max_pool_forward.label_defaults"),
     )
 
 
@@ -255,7 +261,7 @@ def negative_and_large_values(student, rng):
     checks.array(
         student.max_pool_forward(x, 2, 2),
         _F().max_pool2d(_t(x), 2, 2).numpy(),
-        name="max_pool_forward of an all-negative input",
+        name=msg("lecture06.max_pool_forward.label_negative"),
     )
 
 
@@ -298,7 +304,7 @@ def _check_max_backward_autograd(student, rng, cases):
         checks.array(
             student.max_pool_backward(dout, x, size, stride),
             xt.grad.numpy(),
-            name=f"max_pool_backward for {_pool_describe(case)}",
+            name=msg("lecture06.max_pool_backward.label_case", case=_pool_describe(case)),
         )
 
 
@@ -310,8 +316,7 @@ def _check_max_backward_ties(student, rng, cases):
         checks.array(
             student.max_pool_backward(dout, x, size, stride),
             _max_pool_grad_oracle(dout, x, size, stride),
-            name=f"max_pool_backward with tied maxima, {_pool_describe(case)} (the whole gradient goes to "
-            "the first maximum of each window in row-major order)",
+            name=msg("lecture06.max_pool_backward.label_ties_case", case=_pool_describe(case)),
         )
 
 
@@ -331,7 +336,7 @@ def ties_go_to_the_first_maximum(student):
     checks.array(
         student.max_pool_backward(dout, x, 2, 2),
         expected,
-        name="max_pool_backward with tied maxima (each window's gradient goes to its first maximum in row-major order)",
+        name=msg("lecture06.max_pool_backward.label_ties"),
     )
 
 
@@ -348,7 +353,7 @@ def overlapping_windows_accumulate(student, rng):
     checks.array(
         student.max_pool_backward(dout, x, 2, 1),
         expected,
-        name="max_pool_backward, size=2, stride=1, one maximum shared by four windows",
+        name=msg("lecture06.max_pool_backward.label_shared"),
     )
 
 
@@ -379,7 +384,7 @@ def overlapping_windows_and_large_inputs(student, rng):
     checks.array(
         student.avg_pool_forward(x),
         _F().avg_pool2d(_t(x), 2, 2).numpy(),
-        name="avg_pool_forward(x) with the default size=2, stride=2",
+        name=msg("lecture06.avg_pool_forward.label_defaults"),
     )
 
 
@@ -399,7 +404,7 @@ def _check_avg_backward(student, rng, cases):
         checks.array(
             student.avg_pool_backward(dout, x, size, stride),
             xt.grad.numpy(),
-            name=f"avg_pool_backward for {_pool_describe(case)}",
+            name=msg("lecture06.avg_pool_backward.label_case", case=_pool_describe(case)),
         )
 
 
@@ -440,7 +445,11 @@ def _check_fc(student, rng, N, C, H, W, K, scale=1.0):
     Wm, b = rng.normal(size=(C * H * W, K)) / np.sqrt(C * H * W), rng.normal(size=K)
     torch = _torch()
     expected = _F().linear(torch.flatten(_t(x), 1), _t(Wm).T, _t(b)).numpy()
-    checks.array(student.flatten_fc_forward(x, Wm, b), expected, name=f"flatten_fc_forward for x {(N, C, H, W)}")
+    checks.array(
+        student.flatten_fc_forward(x, Wm, b),
+        expected,
+        name=msg("lecture06.flatten_fc_forward.label_shape", shape=(N, C, H, W)),
+    )
 
 
 @flatten_fc_forward.test(points=1)
@@ -476,7 +485,7 @@ def _check_residual(student, rng, N, C, M, H, W, scale=1.0):
     checks.array(
         student.residual_block_forward(x, w1, b1, w2, b2),
         _residual_oracle(x, w1, b1, w2, b2),
-        name=f"residual_block_forward for x {(N, C, H, W)} with {M} hidden channels",
+        name=msg("lecture06.residual_block_forward.label_shape", shape=(N, C, H, W), M=M),
     )
 
 
@@ -501,7 +510,7 @@ def identity_skip_and_large_values(student, rng):
     checks.array(
         student.residual_block_forward(x, w1, b1, w2, b2),
         np.maximum(x, 0.0),
-        name="residual_block_forward with w2 = 0, b2 = 0 (should be relu(x))",
+        name=msg("lecture06.residual_block_forward.label_zero_branch"),
     )
     _check_residual(student, rng, 2, 4, 4, 5, 5, scale=1000.0)
 
@@ -528,7 +537,7 @@ def _check_se(student, rng, N, C, R, H, W, logit_scale=1.0):
     checks.array(
         student.se_block_forward(x, W1, b1, W2, b2),
         _se_oracle(x, W1, b1, W2, b2),
-        name=f"se_block_forward for x {(N, C, H, W)}, reduced width {R}",
+        name=msg("lecture06.se_block_forward.label_shape", shape=(N, C, H, W), R=R),
     )
 
 
@@ -574,7 +583,7 @@ def matches_torch_topk(student, rng):
     for k in (1, 3, 5):
         top = torch.topk(torch.from_numpy(scores), k, dim=1).indices.numpy()  # no ties in continuous scores
         expected = float(np.mean([labels[n] not in top[n] for n in range(len(labels))]))
-        checks.scalar(student.top_k_error(scores, labels, k), expected, name=f"top_k_error with k={k}")
+        checks.scalar(student.top_k_error(scores, labels, k), expected, name=msg("lecture06.top_k_error.label_k", k=k))
 
 
 @top_k_error.test(points=1)
@@ -582,9 +591,9 @@ def ties_count_in_the_labels_favour(student):
     scores = np.array([[3.0, 1.0, 1.0, 1.0, 0.0], [2.0, 2.0, 2.0, 2.0, 2.0], [5.0, 4.0, 4.0, 4.0, 1.0]])
     labels = np.array([3, 4, 0])
     # k=2: sample 0 has one class above its label (found); sample 1 none (found); sample 2 none (found)
-    checks.scalar(student.top_k_error(scores, labels, 2), 0.0, name="top_k_error with ties, k=2")
+    checks.scalar(student.top_k_error(scores, labels, 2), 0.0, name=msg("lecture06.top_k_error.label_ties_2"))
     labels = np.array([4, 4, 1])  # sample 0: four above (missed); sample 1: found; sample 2: one above (missed)
-    checks.scalar(student.top_k_error(scores, labels, 1), 2 / 3, name="top_k_error with ties, k=1")
+    checks.scalar(student.top_k_error(scores, labels, 1), 2 / 3, name=msg("lecture06.top_k_error.label_ties_1"))
 
 
 ### BEGIN HIDDEN TESTS
@@ -594,14 +603,14 @@ def default_k_many_ties_and_edge_cases(student, rng):
     checks.scalar(
         student.top_k_error(scores, labels),
         _top_k_oracle(scores, labels, 5),
-        name="top_k_error with integer scores (many ties), default k=5",
+        name=msg("lecture06.top_k_error.label_integer"),
     )
     scores, labels = rng.normal(size=(1, 6)) * 1000, np.array([2])
     for k in (1, 6, 9):
         checks.scalar(
             student.top_k_error(scores, labels, k),
             _top_k_oracle(scores, labels, k),
-            name=f"top_k_error for one sample of 6 classes, k={k}",
+            name=msg("lecture06.top_k_error.label_single", k=k),
         )
 
 
@@ -680,7 +689,13 @@ def _check_im2col(student, device, rng, cases, dtype, with_bias=True):
                 got,
                 expected.to(device=where, dtype=tdtype),
                 **precision,
-                name=f"conv2d_im2col in {dtype}{'' if with_bias else ' with b=None'} on {where} for {_describe(case)}",
+                name=msg(
+                    "lecture06.conv2d_im2col.label_case",
+                    dtype=dtype,
+                    bias="" if with_bias else msg("lecture06.conv2d_im2col.label_no_bias"),
+                    where=where,
+                    case=_describe(case),
+                ),
             )
 
 
@@ -726,7 +741,7 @@ def timed_against_conv2d(student, device, timing, rng):
     b = torch.from_numpy(rng.standard_normal(64, dtype=np.float32)).to(device)
     times = student.time("conv2d_im2col", x, w, b, 1, 1, warmup=1, repeat=1, sync=device)
     timing.compare(
-        "conv2d_im2col vs F.conv2d, N=32, C=F=64, 56x56, 3x3, pad 1, float32",
+        msg("lecture06.conv2d_im2col.label_timing"),
         times,
         lambda: F.conv2d(x, w, b, stride=1, padding=1),
         warmup=1,
