@@ -69,7 +69,7 @@ box_iou = lecture.exercise("box_iou")
 def matches_definition_on_random_boxes(student, rng):
     for m, k in [(5, 7), (1, 4), (6, 1)]:
         b1, b2 = _random_boxes(rng, m), _random_boxes(rng, k)
-        checks.array(student.box_iou(b1, b2), _iou_slow(b1, b2), name=f"box_iou of {m} and {k} boxes")
+        checks.array(student.box_iou(b1, b2), _iou_slow(b1, b2), name=msg("lecture07.box_iou.label_sizes", m=m, k=k))
 
 
 @box_iou.test(points=1)
@@ -85,7 +85,7 @@ def touching_nested_identical_and_disjoint(student):
         ]
     )
     got = student.box_iou(b1, b2)
-    checks.array(got, _iou_slow(b1, b2), name="box_iou (touching, nested, identical, disjoint boxes)")
+    checks.array(got, _iou_slow(b1, b2), name=msg("lecture07.box_iou.label_special"))
 
 
 ### BEGIN HIDDEN TESTS
@@ -93,15 +93,15 @@ def touching_nested_identical_and_disjoint(student):
 def zero_area_boxes_give_zero_not_nan(student, rng):
     b1 = np.array([[1.0, 1.0, 1.0, 1.0], [0.0, 0.0, 3.0, 0.0], [0.0, 0.0, 2.0, 2.0]])  # point, line, square
     b2 = np.array([[1.0, 1.0, 1.0, 1.0], [0.0, 0.0, 3.0, 0.0], [1.0, 1.0, 1.0, 1.0], [0.5, 0.0, 1.5, 1.0]])
-    checks.array(student.box_iou(b1, b2), _iou_slow(b1, b2), name="box_iou with zero-area boxes")
+    checks.array(student.box_iou(b1, b2), _iou_slow(b1, b2), name=msg("lecture07.box_iou.label_zero_area"))
 
 
 @box_iou.test(points=1, hidden=True)
 def large_coordinates_and_symmetry(student, rng):
     b1 = _random_boxes(rng, 9, scale=30.0, max_side=15.0, offset=1000.0)
     b2 = _random_boxes(rng, 4, scale=30.0, max_side=15.0, offset=1000.0)
-    got = checks.array(student.box_iou(b1, b2), _iou_slow(b1, b2), name="box_iou near x = 1000")
-    checks.array(student.box_iou(b2, b1), got.T, name="box_iou(boxes2, boxes1) vs box_iou(boxes1, boxes2).T")
+    got = checks.array(student.box_iou(b1, b2), _iou_slow(b1, b2), name=msg("lecture07.box_iou.label_far"))
+    checks.array(student.box_iou(b2, b1), got.T, name=msg("lecture07.box_iou.label_symmetric"))
 
 
 ### END HIDDEN TESTS
@@ -134,7 +134,7 @@ def _clustered_boxes(rng, n, threshold):
 def _check_nms(student, boxes, scores, threshold, what):
     got, expected = student.nms(boxes, scores, threshold), _nms_slow(boxes, scores, threshold)
     try:
-        checks.array(got, expected, name=f"nms keep indices ({what})", dtype="int")
+        checks.array(got, expected, name=msg("lecture07.nms.label_keep", what=what), dtype="int")
     except checks.CheckFailure as exc:
         if isinstance(got, np.ndarray) and got.ndim == 1 and got.size <= 30:
             checks.fail(msg("lecture07.nms.kept", reason=exc, got=got.tolist(), expected=expected.tolist()))
@@ -149,16 +149,16 @@ def matches_greedy_definition(student, rng):
     for n, threshold in [(12, 0.5), (20, 0.3), (9, 0.7)]:
         boxes = _clustered_boxes(rng, n, threshold)
         scores = rng.uniform(0, 1, size=n)
-        _check_nms(student, boxes, scores, threshold, f"{n} boxes, threshold {threshold}")
+        _check_nms(student, boxes, scores, threshold, msg("lecture07.nms.label_random", n=n, threshold=threshold))
 
 
 @nms.test(points=1)
 def equal_scores_keep_lower_index_first(student, rng):
     boxes = _clustered_boxes(rng, 15, 0.4)
     scores = rng.integers(0, 3, size=15) / 2.0  # many equal scores
-    _check_nms(student, boxes, scores, 0.4, "equal scores")
+    _check_nms(student, boxes, scores, 0.4, msg("lecture07.nms.label_equal_scores"))
     same = np.array([[0.0, 0.0, 2.0, 2.0], [0.0, 0.0, 2.0, 2.1], [5.0, 5.0, 6.0, 6.0], [0.1, 0.0, 2.0, 2.0]])
-    _check_nms(student, same, np.ones(4), 0.5, "all scores equal, duplicates of box 0")
+    _check_nms(student, same, np.ones(4), 0.5, msg("lecture07.nms.label_duplicates"))
 
 
 ### BEGIN HIDDEN TESTS
@@ -168,18 +168,18 @@ def threshold_exactly_at_iou_is_kept(student):
     boxes = np.array([[0.0, 0.0, 4.0, 1.0], [0.0, 0.0, 2.0, 1.0], [10.0, 0.0, 13.0, 1.0], [11.0, 0.0, 14.0, 1.0]])
     scores = np.array([0.9, 0.8, 0.7, 0.6])
     for threshold in (0.5, 0.49, 0.51):
-        _check_nms(student, boxes, scores, threshold, f"pairs with IoU exactly 0.5, threshold {threshold}")
+        _check_nms(student, boxes, scores, threshold, msg("lecture07.nms.label_half", threshold=threshold))
 
 
 @nms.test(points=1, hidden=True)
 def unsorted_scores_and_edge_cases(student, rng):
     boxes = _clustered_boxes(rng, 25, 0.5)
-    _check_nms(student, boxes, rng.normal(size=25) * 1000, 0.5, "scores of magnitude 1000")
-    _check_nms(student, boxes[:1], np.array([0.3]), 0.5, "a single box")
-    _check_nms(student, np.zeros((0, 4)), np.zeros(0), 0.5, "no boxes")
+    _check_nms(student, boxes, rng.normal(size=25) * 1000, 0.5, msg("lecture07.nms.label_large_scores"))
+    _check_nms(student, boxes[:1], np.array([0.3]), 0.5, msg("lecture07.nms.label_single"))
+    _check_nms(student, np.zeros((0, 4)), np.zeros(0), 0.5, msg("lecture07.nms.label_empty"))
     # zero-area boxes overlap nothing; touching boxes have IoU 0, kept even at threshold 0
     edge = np.array([[1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0], [0.0, 0.0, 1.0, 1.0], [1.0, 0.0, 2.0, 1.0]])
-    _check_nms(student, edge, np.array([0.5, 0.4, 0.3, 0.2]), 0.0, "zero-area and touching boxes, threshold 0")
+    _check_nms(student, edge, np.array([0.5, 0.4, 0.3, 0.2]), 0.0, msg("lecture07.nms.label_degenerate"))
 
 
 ### END HIDDEN TESTS
@@ -216,7 +216,7 @@ def _check_roi(student, features, rois, output_size, scale, what):
     expected = _roi_slow(features, rois, output_size, scale)
     got = student.roi_max_pool(features, rois, output_size, scale)
     try:
-        checks.array(got, expected, name=f"roi_max_pool output[roi, channel, bin row, bin col] ({what})")
+        checks.array(got, expected, name=msg("lecture07.roi_max_pool.label_output", what=what))
     except checks.CheckFailure as exc:
         if isinstance(got, np.ndarray) and got.shape == expected.shape and got.dtype.kind in "fiu":
             with np.errstate(invalid="ignore"):
@@ -261,14 +261,14 @@ def rounds_half_away_from_zero(student, rng):
     # 5 * 0.5 = 2.5 -> 3 and 3 * 0.5 = 1.5 -> 2 (np.round gives 2 and 2); -1.5 -> -2 is then clipped.
     features = rng.normal(size=(2, 8, 8))
     rois = np.array([[5, 3, 11, 9], [1, 5, 7, 13], [-3, -3, 5, 5], [3, 1, 13, 3]], dtype=np.float64)
-    _check_roi(student, features, rois, 2, 0.5, "coordinates that scale to exact halves")
+    _check_roi(student, features, rois, 2, 0.5, msg("lecture07.roi_max_pool.label_halves"))
 
 
 @roi_max_pool.test(points=1, hidden=True)
 def clipping_empty_bins_and_negative_features(student, rng):
     features = -np.abs(rng.normal(size=(3, 6, 7))) * 1000 - 1.0  # all negative: an empty bin must give 0
     rois = np.array([[4, 3, 12, 9], [-4, -2, 1, 2], [8, 7, 10, 9], [2, 2, 2, 2]], dtype=np.float64)
-    _check_roi(student, features, rois, (3, 4), 1.0, "ROIs partly or fully outside the map")
+    _check_roi(student, features, rois, (3, 4), 1.0, msg("lecture07.roi_max_pool.label_outside"))
 
 
 @roi_max_pool.test(points=1, hidden=True)
@@ -278,8 +278,8 @@ def exact_integer_bins_and_small_rois(student, rng):
     features = rng.normal(size=(2, 32, 12))
     features[:, 30, :] = 100.0  # row 30 is just outside the ROI
     rois = np.array([[1, 1, 10, 29], [0, 2, 0, 2], [3, 4, 4, 5]], dtype=np.float64)  # 29 rows; 1x1; 2x2
-    _check_roi(student, features, rois, (7, 3), 1.0, "29-row ROI in 7 bins, 1x1 and 2x2 ROIs")
-    _check_roi(student, features[:1, :5, :6], rois[1:], 4, 1.0, "ROIs smaller than the output grid")
+    _check_roi(student, features, rois, (7, 3), 1.0, msg("lecture07.roi_max_pool.label_odd"))
+    _check_roi(student, features[:1, :5, :6], rois[1:], 4, 1.0, msg("lecture07.roi_max_pool.label_small"))
 
 
 ### END HIDDEN TESTS
@@ -307,7 +307,7 @@ def weighted_sum_of_feature_maps(student, rng):
         checks.array(
             student.class_activation_map(features, weights, c),
             _cam_slow(features, weights, c),
-            name=f"CAM for class {c} with K={K}, H={H}, W={W}",
+            name=msg("lecture07.class_activation_map.label_shape", c=c, K=K, H=H, W=W),
         )
 
 
@@ -326,9 +326,9 @@ def spatial_mean_is_the_gap_fc_score(student, rng):
         cam = checks.array(
             student.class_activation_map(features, weights, c),
             _cam_slow(features, weights, c),
-            name=f"CAM for class {c}",
+            name=msg("lecture07.class_activation_map.label_class", c=c),
         )
-        checks.scalar(cam.mean(), scores[c], name=f"spatial mean of the CAM for class {c} (the GAP + FC score)")
+        checks.scalar(cam.mean(), scores[c], name=msg("lecture07.class_activation_map.label_mean", c=c))
 
 
 ### BEGIN HIDDEN TESTS
@@ -339,7 +339,7 @@ def raw_values_keep_sign_and_scale(student, rng):
         checks.array(
             student.class_activation_map(features, weights, c),
             _cam_slow(features, weights, c),
-            name=f"CAM for class {c} (negative and large values, no ReLU, no normalisation)",
+            name=msg("lecture07.class_activation_map.label_raw", c=c),
         )
 
 
@@ -355,7 +355,7 @@ def _score_function(rng, C, H, W, classes=4, linear=False):
     def score_fn(image):
         image = np.asarray(image, dtype=np.float64)
         if image.shape != (C, H, W):
-            raise ValueError(f"score_fn expects a ({C}, {H}, {W}) image, got shape {image.shape}")
+            raise ValueError(msg("lecture07.occlusion_saliency.score_fn_shape", C=C, H=H, W=W, shape=image.shape))
         flat = image.reshape(-1)
         return Wlin @ flat if linear else B @ np.tanh(A @ flat)
 
@@ -384,7 +384,7 @@ def _check_occlusion(student, rng, shape, label, patch, stride, linear=False):
     checks.array(
         student.occlusion_saliency(score_fn, image, label, patch, stride),
         _occlusion_slow(score_fn, image, label, patch, stride),
-        name=f"occlusion map for a {shape} image, patch {patch}, stride {stride}",
+        name=msg("lecture07.occlusion_saliency.label_map", shape=shape, patch=patch, stride=stride),
         rtol=1e-6,
     )
 
@@ -408,7 +408,7 @@ def linear_classifier_sums_weights_under_the_patch(student, rng):
     checks.array(
         student.occlusion_saliency(score_fn, image, label, patch, 1),
         expected,
-        name="occlusion map of a linear classifier, patch 2, stride 1",
+        name=msg("lecture07.occlusion_saliency.label_linear"),
     )
 
 
@@ -452,7 +452,12 @@ def _saliency_autograd(model, image, label):
 
 def _check_saliency(student, model, image, label, what):
     got = student.gradient_saliency(model, image, label)
-    checks.tensor(got, _saliency_autograd(model, image, label), name=f"gradient saliency ({what})", rtol=1e-4)
+    checks.tensor(
+        got,
+        _saliency_autograd(model, image, label),
+        name=msg("lecture07.gradient_saliency.label_saliency", what=what),
+        rtol=1e-4,
+    )
     checks.that(not got.requires_grad, msg("lecture07.gradient_saliency.not_detached", what=what))
 
 
@@ -465,7 +470,7 @@ def matches_autograd_on_a_small_cnn(student, rng, device):
     model = _small_cnn(torch, 3, 4, seed=7).to(device)
     image = torch.from_numpy(rng.normal(size=(3, 9, 10)).astype(np.float32)).to(device)
     for label in (0, 3):
-        _check_saliency(student, model, image, label, f"3x9x10 image, label {label}")
+        _check_saliency(student, model, image, label, msg("lecture07.gradient_saliency.label_image", label=label))
 
 
 @gradient_saliency.test(points=1)
@@ -481,7 +486,7 @@ def linear_model_saliency_is_max_abs_weight(student, rng, device):
     # d score_label / d image = W[label] reshaped: the saliency is max over channels of |W[label]|.
     expected = model[1].weight.detach()[label].reshape(C, H, W).abs().amax(dim=0)
     got = student.gradient_saliency(model, image, label)
-    checks.tensor(got, expected, name="gradient saliency of a linear model (max_c |W[label, c]|)", rtol=1e-5)
+    checks.tensor(got, expected, name=msg("lecture07.gradient_saliency.label_linear"), rtol=1e-5)
 
 
 ### BEGIN HIDDEN TESTS
@@ -490,7 +495,7 @@ def one_channel_odd_image(student, rng, device):
     torch = _torch()
     model = _small_cnn(torch, 1, 5, seed=11).to(device)
     image = torch.from_numpy(rng.normal(size=(1, 7, 5)).astype(np.float32) * 3).to(device)
-    _check_saliency(student, model, image, 4, "1x7x5 image, label 4")
+    _check_saliency(student, model, image, 4, msg("lecture07.gradient_saliency.label_small"))
 
 
 @gradient_saliency.test(points=1, hidden=True)
@@ -498,7 +503,7 @@ def image_requiring_grad_is_left_alone(student, rng, device):
     torch = _torch()
     model = _small_cnn(torch, 2, 3, seed=3).to(device)
     image = torch.from_numpy(rng.normal(size=(2, 6, 8)).astype(np.float32)).to(device).requires_grad_(True)
-    _check_saliency(student, model, image, 1, "2x6x8 image that requires grad")
+    _check_saliency(student, model, image, 1, msg("lecture07.gradient_saliency.label_requires_grad"))
 
 
 ### END HIDDEN TESTS
@@ -557,7 +562,7 @@ def is_the_adjoint_of_conv2d(student, rng):
     )
     y = rng.normal(size=expected.shape)
     lhs = float((F.conv2d(_tt(y), _tt(w), stride=stride, padding=pad).numpy() * x).sum())
-    checks.scalar(float((y * out).sum()), lhs, name="<y, conv_transpose2d(x, w)> vs <conv2d(y, w), x>")
+    checks.scalar(float((y * out).sum()), lhs, name=msg("lecture07.conv_transpose2d_forward.label_adjoint"))
 
 
 ### END HIDDEN TESTS
@@ -594,8 +599,10 @@ def _check_pool(student, x, size, stride, oracle):
         labels=("out", "indices"),
         name=f"max_pool_with_indices({what})",
     )
-    checks.array(out, expected[0], name=f"pooled values ({what})")
-    checks.array(indices, expected[1], name=f"indices ({what})", dtype="int")
+    checks.array(out, expected[0], name=msg("lecture07.max_pool_with_indices.label_values", what=what))
+    checks.array(
+        indices, expected[1], name=msg("lecture07.max_pool_with_indices.label_indices", what=what), dtype="int"
+    )
 
 
 max_pool_with_indices = lecture.exercise("max_pool_with_indices")
@@ -644,7 +651,7 @@ def _check_unpool_from_pool(student, rng, shape, size, stride):
     checks.array(
         student.max_unpool(values, indices, shape),
         _unpool_torch(values, indices, shape),
-        name=f"max_unpool to {shape} (size={size}, stride={stride})",
+        name=msg("lecture07.max_unpool.label_shape", shape=shape, size=size, stride=stride),
     )
 
 
@@ -669,7 +676,7 @@ def values_land_in_their_own_plane(student, rng):
     checks.array(
         student.max_unpool(values, indices, (N, C, H, W)),
         expected,
-        name="max_unpool with arbitrary distinct indices per plane",
+        name=msg("lecture07.max_unpool.label_arbitrary"),
     )
 
 
@@ -687,7 +694,7 @@ def leftover_border_and_list_shape(student, rng):
     checks.array(
         student.max_unpool(values, indices, [1, 3, 7, 9]),
         _unpool_torch(values, indices, (1, 3, 7, 9)),
-        name="max_unpool with output_shape given as the list [1, 3, 7, 9]",
+        name=msg("lecture07.max_unpool.label_list_shape"),
     )
 
 
@@ -770,7 +777,7 @@ def one_bin_is_the_global_mean(student, rng):
     checks.array(
         got[:, 3:],
         np.broadcast_to(x.mean(axis=(2, 3), keepdims=True), x.shape),
-        name="the bin-1 channels (the global mean of each channel)",
+        name=msg("lecture07.pyramid_pool.label_bin1"),
     )
 
 
