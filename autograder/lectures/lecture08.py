@@ -120,7 +120,7 @@ def matches_torch_rnn_cell(student, rng):
         checks.array(
             student.rnn_step_forward(x, h_prev, U, W, b),
             _cell_oracle(x, h_prev, U, W, b),
-            name=f"h for N={N}, D={D}, H={H}",
+            name=msg("lecture08.rnn_step_forward.label_sizes", N=N, D=D, H=H),
         )
 
 
@@ -138,7 +138,7 @@ def batch_one_and_wide_state(student, rng):
         checks.array(
             student.rnn_step_forward(x, h_prev, U, W, b),
             _cell_oracle(x, h_prev, U, W, b),
-            name=f"h for N={N}, D={D}, H={H}",
+            name=msg("lecture08.rnn_step_forward.label_sizes", N=N, D=D, H=H),
         )
 
 
@@ -155,7 +155,9 @@ def matches_torch_rnn(student, rng):
     for dims in [(3, 5, 4, 6), (2, 4, 5, 5)]:
         x, h0, U, W, b = _sequence(rng, *dims)
         checks.array(
-            student.rnn_forward(x, h0, U, W, b), _rnn_oracle(x, h0, U, W, b), name=f"h for (N, T, D, H)={dims}"
+            student.rnn_forward(x, h0, U, W, b),
+            _rnn_oracle(x, h0, U, W, b),
+            name=msg("lecture08.rnn_forward.label_dims", dims=dims),
         )
 
 
@@ -164,7 +166,9 @@ def single_step_and_single_sample(student, rng):
     for dims in [(1, 1, 3, 2), (1, 3, 1, 1)]:
         x, h0, U, W, b = _sequence(rng, *dims)
         checks.array(
-            student.rnn_forward(x, h0, U, W, b), _rnn_oracle(x, h0, U, W, b), name=f"h for (N, T, D, H)={dims}"
+            student.rnn_forward(x, h0, U, W, b),
+            _rnn_oracle(x, h0, U, W, b),
+            name=msg("lecture08.rnn_forward.label_dims", dims=dims),
         )
 
 
@@ -172,14 +176,18 @@ def single_step_and_single_sample(student, rng):
 @rnn_forward.test(points=1, hidden=True)
 def long_sequence_strong_recurrence(student, rng):
     x, h0, U, W, b = _sequence(rng, 3, 30, 2, 7, scale=1.8)
-    checks.array(student.rnn_forward(x, h0, U, W, b), _rnn_oracle(x, h0, U, W, b), name="h over T=30")
+    checks.array(
+        student.rnn_forward(x, h0, U, W, b), _rnn_oracle(x, h0, U, W, b), name=msg("lecture08.rnn_forward.label_long")
+    )
 
 
 @rnn_forward.test(points=1, hidden=True)
 def large_magnitudes(student, rng):
     x, h0, U, W, b = _sequence(rng, 4, 6, 3, 3)
     x = x * 1000
-    checks.array(student.rnn_forward(x, h0, U, W, b), _rnn_oracle(x, h0, U, W, b), name="h for inputs ~1000")
+    checks.array(
+        student.rnn_forward(x, h0, U, W, b), _rnn_oracle(x, h0, U, W, b), name=msg("lecture08.rnn_forward.label_large")
+    )
 
 
 ### END HIDDEN TESTS
@@ -220,7 +228,7 @@ def other_shapes_and_saturation(student, rng):
             student.rnn_step_backward(*case),
             _cell_oracle(*case[1:], dh=case[0]),
             _GRAD_NAMES,
-            where=f" for N={N}, D={D}, H={H}",
+            where=msg("lecture08.rnn_step_backward.label_sizes", N=N, D=D, H=H),
         )
     dh, x, h_prev, U, W, b = _step_case(rng, 3, 2, 4)
     x = x * 1000  # saturated units pass (almost) no gradient
@@ -228,7 +236,7 @@ def other_shapes_and_saturation(student, rng):
         student.rnn_step_backward(dh, x, h_prev, U, W, b),
         _cell_oracle(x, h_prev, U, W, b, dh=dh),
         _GRAD_NAMES,
-        where=" for inputs ~1000",
+        where=msg("lecture08.rnn_step_backward.label_large"),
     )
 
 
@@ -261,18 +269,18 @@ def _check_bptt(student, case, which=None, where=""):
 @rnn_backward.test(points=1)
 def one_and_two_steps_match_autograd(student, rng):
     for T in (1, 2):
-        _check_bptt(student, _bptt_case(rng, 3, T, 4, 5), where=f" for T={T}")
+        _check_bptt(student, _bptt_case(rng, 3, T, 4, 5), where=msg("lecture08.rnn_backward.label_steps", T=T))
 
 
 @rnn_backward.test(points=1)
 def long_sequence_matches_autograd(student, rng):
-    _check_bptt(student, _bptt_case(rng, 4, 21, 3, 5, scale=1.2), where=" for T=21")
+    _check_bptt(student, _bptt_case(rng, 4, 21, 3, 5, scale=1.2), where=msg("lecture08.rnn_backward.label_t21"))
 
 
 @rnn_backward.test(points=1)
 def weight_gradients_sum_over_time(student, rng):
     case = _bptt_case(rng, 2, 6, 3, 4)
-    _check_bptt(student, case, which=("dU", "dW", "db"), where=" for T=6")
+    _check_bptt(student, case, which=("dU", "dW", "db"), where=msg("lecture08.rnn_backward.label_t6"))
 
 
 ### BEGIN HIDDEN TESTS
@@ -280,13 +288,15 @@ def weight_gradients_sum_over_time(student, rng):
 def loss_only_at_the_last_step(student, rng):
     dh, *rest = _bptt_case(rng, 3, 8, 2, 4)
     dh[:, :-1] = 0.0  # many-to-one: only the last state has a loss; BPTT must carry it back to t = 0
-    _check_bptt(student, (dh, *rest), where=" (upstream gradient on the last step only)")
+    _check_bptt(student, (dh, *rest), where=msg("lecture08.rnn_backward.label_last_only"))
 
 
 @rnn_backward.test(points=1, hidden=True)
 def batch_one_non_square_long(student, rng):
     for dims in [(1, 25, 6, 2), (5, 3, 1, 7)]:
-        _check_bptt(student, _bptt_case(rng, *dims, scale=1.5), where=f" for (N, T, D, H)={dims}")
+        _check_bptt(
+            student, _bptt_case(rng, *dims, scale=1.5), where=msg("lecture08.rnn_backward.label_dims", dims=dims)
+        )
 
 
 @rnn_backward.test(points=1, hidden=True)
@@ -322,7 +332,11 @@ def matches_torch_linear(student, rng):
 def one_step_one_class_and_large(student, rng):
     for shape, C in [((1, 1, 3), 1), ((2, 7, 1), 4), ((4, 3, 5), 2)]:
         h, V, c = rng.uniform(-1, 1, size=shape), rng.normal(size=(shape[2], C)) * 1000, rng.normal(size=C)
-        checks.array(student.rnn_output(h, V, c), _output_oracle(h, V, c), name=f"y for h of shape {shape}, C={C}")
+        checks.array(
+            student.rnn_output(h, V, c),
+            _output_oracle(h, V, c),
+            name=msg("lecture08.rnn_output.label_shape", shape=shape, C=C),
+        )
 
 
 ### END HIDDEN TESTS
@@ -351,7 +365,7 @@ def matches_torch_cross_entropy(student, rng):
         checks.scalar(
             student.sequence_cross_entropy(logits, labels),
             _seq_ce_oracle(logits, labels),
-            name=f"loss for (N, T, C)={(N, T, C)}",
+            name=msg("lecture08.sequence_cross_entropy.label_dims", dims=(N, T, C)),
         )
 
 
@@ -373,7 +387,7 @@ def sums_over_time_averages_over_batch(student, rng):
         checks.scalar(
             student.sequence_cross_entropy(logits, labels),
             _seq_ce_oracle(logits, labels),
-            name=f"loss for (N, T, C)={(N, T, C)}",
+            name=msg("lecture08.sequence_cross_entropy.label_dims", dims=(N, T, C)),
         )
 
 
@@ -416,11 +430,13 @@ def halves_are_the_two_directions(student, rng):
         rtol=0.0,
         atol=np.inf,
     )  # type, shape, finiteness
-    checks.array(got[:, :, :3], _rnn_oracle(x, h0_f, *params_f), name="forward states states[:, :, :H]")
+    checks.array(
+        got[:, :, :3], _rnn_oracle(x, h0_f, *params_f), name=msg("lecture08.bidirectional_rnn_forward.label_forward")
+    )
     checks.array(
         got[:, :, 3:],
         _rnn_oracle(x[:, ::-1].copy(), h0_b, *params_b)[:, ::-1],
-        name="backward states states[:, :, H:] (in time order, started from h0_b at t = T-1)",
+        name=msg("lecture08.bidirectional_rnn_forward.label_backward"),
     )
 
 
@@ -430,7 +446,9 @@ def single_step_batch_one_and_long(student, rng):
     for dims in [(1, 1, 2, 3), (1, 12, 3, 2), (4, 2, 1, 5)]:
         case = _birnn_case(rng, *dims)
         checks.array(
-            student.bidirectional_rnn_forward(*case), _birnn_oracle(*case), name=f"states for (N, T, D, H)={dims}"
+            student.bidirectional_rnn_forward(*case),
+            _birnn_oracle(*case),
+            name=msg("lecture08.bidirectional_rnn_forward.label_dims", dims=dims),
         )
 
 
@@ -460,7 +478,7 @@ def _check_clipped(got, grads, max_norm):
     norm = _global_norm(list(grads.values()) if isinstance(grads, dict) else grads)
     factor = max_norm / norm if norm > max_norm else 1.0
     if isinstance(grads, dict):
-        got = checks.mapping(got, grads, name="clipped gradients")
+        got = checks.mapping(got, grads, name=msg("lecture08.clip_gradients.label_clipped"))
         items = [(f'clipped["{k}"]', got[k], grads[k]) for k in grads]
     else:
         kind = type(got).__name__ if got is not None else "None"
@@ -554,7 +572,7 @@ def matches_autograd_jacobians(student, rng):
         checks.array(
             student.bptt_gradient_norms(x, h0, U, W, b),
             _jacobian_norms(x, h0, U, W, b),
-            name=f"norms for (N, T, D, H)={dims}",
+            name=msg("lecture08.bptt_gradient_norms.label_dims", dims=dims),
         )
 
 
@@ -578,7 +596,7 @@ def vanishing_for_small_exploding_for_large_weights(student, rng):
     small = checks.array(
         student.bptt_gradient_norms(x, h0, U, 0.3 * Q, np.zeros(H)),
         _jacobian_norms(x, h0, U, 0.3 * Q, np.zeros(H)),
-        name="norms for W = 0.3 * orthogonal",
+        name=msg("lecture08.bptt_gradient_norms.label_small"),
     )
     checks.that(
         small[0] < 1e-6 * small[-1] and np.all(np.diff(small) > 0),
@@ -588,7 +606,7 @@ def vanishing_for_small_exploding_for_large_weights(student, rng):
     big = checks.array(
         student.bptt_gradient_norms(zero_x, np.zeros((N, H)), U, 1.5 * Q, np.zeros(H)),
         np.sqrt(N * H) * 1.5 ** np.arange(T - 1, -1, -1.0),
-        name="norms for W = 1.5 * orthogonal",
+        name=msg("lecture08.bptt_gradient_norms.label_large"),
     )
     checks.that(big[0] > 100 * big[-1], msg("lecture08.bptt_gradient_norms.large_must_grow"))
 
@@ -600,7 +618,7 @@ def one_step_and_batch_one(student, rng):
         checks.array(
             student.bptt_gradient_norms(x, h0, U, W, b),
             _jacobian_norms(x, h0, U, W, b),
-            name=f"norms for (N, T, D, H)={dims}",
+            name=msg("lecture08.bptt_gradient_norms.label_dims", dims=dims),
         )
 
 
