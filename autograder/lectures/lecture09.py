@@ -112,7 +112,7 @@ lstm_gates = lecture.exercise("lstm_gates")
 def _check_gates(student, x, h_prev, Wx, Wh, b, where=""):
     got = checks.parts(student.lstm_gates(x, h_prev, Wx, Wh, b), 4, labels=("i", "f", "g", "o"))
     for name, g, e in zip("ifgo", got, _gates_oracle(x, h_prev, Wx, Wh, b)):
-        checks.array(g, e, name=f"gate {name}{where}")
+        checks.array(g, e, name=msg("lecture09.lstm_gates.label_gate", name=name, where=where))
 
 
 @lstm_gates.test(points=1)
@@ -123,14 +123,14 @@ def match_torch_lstm_cell(student, rng):
             rng.normal(size=(N, D)),
             rng.normal(size=(N, H)),
             *_params(rng, D, H),
-            where=f" for N={N}, D={D}, H={H}",
+            where=msg("lecture09.lstm_gates.label_sizes", N=N, D=D, H=H),
         )
 
 
 @lstm_gates.test(points=1)
 def stable_for_large_pre_activations(student, rng):
     x, h_prev, (Wx, Wh, b) = rng.normal(size=(5, 3)) * 1000, rng.uniform(-1, 1, size=(5, 4)), _params(rng, 3, 4)
-    _check_gates(student, x, h_prev, Wx, Wh, b, where=" for inputs ~1000")
+    _check_gates(student, x, h_prev, Wx, Wh, b, where=msg("lecture09.lstm_gates.label_large"))
 
 
 ### BEGIN HIDDEN TESTS
@@ -142,7 +142,7 @@ def batch_one_and_single_unit(student, rng):
             rng.normal(size=(N, D)),
             rng.normal(size=(N, H)),
             *_params(rng, D, H),
-            where=f" for N={N}, D={D}, H={H}",
+            where=msg("lecture09.lstm_gates.label_sizes", N=N, D=D, H=H),
         )
 
 
@@ -173,20 +173,24 @@ def _check_step(student, case, where=""):
 @lstm_step_forward.test(points=1)
 def matches_torch_lstm_cell(student, rng):
     for dims in [(4, 3, 5), (3, 4, 4)]:
-        _check_step(student, _step_inputs(rng, *dims), where=f" for (N, D, H)={dims}")
+        _check_step(student, _step_inputs(rng, *dims), where=msg("lecture09.lstm_step_forward.label_dims", dims=dims))
 
 
 @lstm_step_forward.test(points=1)
 def large_inputs_and_cells(student, rng):
     x, h_prev, c_prev, Wx, Wh, b = _step_inputs(rng, 5, 3, 4, cell_scale=1000.0)
-    _check_step(student, (x * 1000, h_prev, c_prev, Wx, Wh, b), where=" for inputs and cells ~1000")
+    _check_step(student, (x * 1000, h_prev, c_prev, Wx, Wh, b), where=msg("lecture09.lstm_step_forward.label_large"))
 
 
 ### BEGIN HIDDEN TESTS
 @lstm_step_forward.test(points=1, hidden=True)
 def batch_one_and_odd_sizes(student, rng):
     for dims in [(1, 1, 1), (1, 5, 3), (6, 2, 7)]:
-        _check_step(student, _step_inputs(rng, *dims, cell_scale=2.0), where=f" for (N, D, H)={dims}")
+        _check_step(
+            student,
+            _step_inputs(rng, *dims, cell_scale=2.0),
+            where=msg("lecture09.lstm_step_forward.label_dims", dims=dims),
+        )
 
 
 @lstm_step_forward.test(points=1, hidden=True)
@@ -214,24 +218,30 @@ def _seq_inputs(rng, N, T, D, H):
 def matches_torch_lstm(student, rng):
     for dims in [(3, 5, 4, 6), (2, 4, 3, 3)]:
         case = _seq_inputs(rng, *dims)
-        checks.array(student.lstm_forward(*case), _lstm_oracle(*case), name=f"h for (N, T, D, H)={dims}")
+        checks.array(
+            student.lstm_forward(*case), _lstm_oracle(*case), name=msg("lecture09.lstm_forward.label_dims", dims=dims)
+        )
 
 
 @lstm_forward.test(points=1)
 def single_step_and_single_sample(student, rng):
     for dims in [(1, 1, 2, 3), (1, 3, 1, 1)]:
         case = _seq_inputs(rng, *dims)
-        checks.array(student.lstm_forward(*case), _lstm_oracle(*case), name=f"h for (N, T, D, H)={dims}")
+        checks.array(
+            student.lstm_forward(*case), _lstm_oracle(*case), name=msg("lecture09.lstm_forward.label_dims", dims=dims)
+        )
 
 
 ### BEGIN HIDDEN TESTS
 @lstm_forward.test(points=1, hidden=True)
 def long_sequence_and_large_inputs(student, rng):
     case = _seq_inputs(rng, 3, 30, 2, 5)
-    checks.array(student.lstm_forward(*case), _lstm_oracle(*case), name="h over T=30")
+    checks.array(student.lstm_forward(*case), _lstm_oracle(*case), name=msg("lecture09.lstm_forward.label_long"))
     x, h0, Wx, Wh, b = _seq_inputs(rng, 2, 6, 3, 4)
     checks.array(
-        student.lstm_forward(x * 1000, h0, Wx, Wh, b), _lstm_oracle(x * 1000, h0, Wx, Wh, b), name="h for inputs ~1000"
+        student.lstm_forward(x * 1000, h0, Wx, Wh, b),
+        _lstm_oracle(x * 1000, h0, Wx, Wh, b),
+        name=msg("lecture09.lstm_forward.label_large"),
     )
 
 
@@ -285,7 +295,7 @@ def loss_on_c_only_and_odd_sizes(student, rng):
             rng.normal(size=(dims[0], dims[2])),
             rng.normal(size=(dims[0], dims[2])),
             case,
-            where=f" for (N, D, H)={dims}",
+            where=msg("lecture09.lstm_step_backward.label_dims", dims=dims),
         )
 
 
@@ -324,19 +334,25 @@ def _check_bptt(student, dh, case, which=None, where=""):
 def one_and_two_steps_match_autograd(student, rng):
     for T in (1, 2):
         case = _seq_inputs(rng, 3, T, 4, 5)
-        _check_bptt(student, rng.normal(size=(3, T, 5)), case, where=f" for T={T}")
+        _check_bptt(student, rng.normal(size=(3, T, 5)), case, where=msg("lecture09.lstm_backward.label_steps", T=T))
 
 
 @lstm_backward.test(points=1)
 def long_sequence_matches_autograd(student, rng):
     case = _seq_inputs(rng, 4, 22, 3, 5)
-    _check_bptt(student, rng.normal(size=(4, 22, 5)), case, where=" for T=22")
+    _check_bptt(student, rng.normal(size=(4, 22, 5)), case, where=msg("lecture09.lstm_backward.label_t22"))
 
 
 @lstm_backward.test(points=1)
 def weight_gradients_sum_over_time(student, rng):
     case = _seq_inputs(rng, 2, 6, 3, 4)
-    _check_bptt(student, rng.normal(size=(2, 6, 4)), case, which=("dWx", "dWh", "db"), where=" for T=6")
+    _check_bptt(
+        student,
+        rng.normal(size=(2, 6, 4)),
+        case,
+        which=("dWx", "dWh", "db"),
+        where=msg("lecture09.lstm_backward.label_t6"),
+    )
 
 
 ### BEGIN HIDDEN TESTS
@@ -352,7 +368,12 @@ def loss_only_at_the_last_step(student, rng):
 def batch_one_and_odd_sizes(student, rng):
     for dims in [(1, 25, 5, 2), (5, 3, 1, 6)]:
         case = _seq_inputs(rng, *dims)
-        _check_bptt(student, rng.normal(size=(dims[0], dims[1], dims[3])), case, where=f" for (N, T, D, H)={dims}")
+        _check_bptt(
+            student,
+            rng.normal(size=(dims[0], dims[1], dims[3])),
+            case,
+            where=msg("lecture09.lstm_backward.label_dims", dims=dims),
+        )
 
 
 ### END HIDDEN TESTS
@@ -410,7 +431,11 @@ def _check_sequence(student, args, where="", rtol=1e-9, atol_scale=1e-10):
 def matches_nn_lstm_float64(student, device, rng):
     torch = _torch()
     for dims in [(3, 5, 4, 6), (1, 1, 2, 3)]:
-        _check_sequence(student, _device_case(rng, device, torch.float64, *dims), where=f" for (N, T, D, H)={dims}")
+        _check_sequence(
+            student,
+            _device_case(rng, device, torch.float64, *dims),
+            where=msg("lecture09.lstm_sequence.label_dims", dims=dims),
+        )
 
 
 @lstm_sequence.test(points=1)
@@ -419,7 +444,7 @@ def keeps_float32(student, device, rng):
     _check_sequence(
         student,
         _device_case(rng, device, torch.float32, 4, 7, 3, 5),
-        where=" (float32 inputs)",
+        where=msg("lecture09.lstm_sequence.label_float32"),
         rtol=1e-4,
         atol_scale=1e-5,
     )
@@ -441,9 +466,13 @@ def does_not_use_nn_lstm(student, source, device, rng):
 @lstm_sequence.test(points=1, hidden=True)
 def long_batch_one_and_large_inputs(student, device, rng):
     torch = _torch()
-    _check_sequence(student, _device_case(rng, device, torch.float64, 1, 25, 3, 4), where=" for T=25, N=1")
     _check_sequence(
-        student, _device_case(rng, device, torch.float64, 3, 4, 2, 3, scale=1000.0), where=" for inputs ~1000"
+        student, _device_case(rng, device, torch.float64, 1, 25, 3, 4), where=msg("lecture09.lstm_sequence.label_long")
+    )
+    _check_sequence(
+        student,
+        _device_case(rng, device, torch.float64, 3, 4, 2, 3, scale=1000.0),
+        where=msg("lecture09.lstm_sequence.label_large"),
     )
     _check_sequence(
         student,
