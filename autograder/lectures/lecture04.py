@@ -61,13 +61,23 @@ def _boundary_case(rng, n, d):
 @perceptron_predict.test(points=1)
 def signs_of_scores(student, rng):
     X, w, b = rng.normal(size=(20, 3)), rng.normal(size=3), 0.3
-    checks.array(student.perceptron_predict(X, w, b), np.where(X @ w + b > 0, 1, -1), name="prediction", dtype="value")
+    checks.array(
+        student.perceptron_predict(X, w, b),
+        np.where(X @ w + b > 0, 1, -1),
+        name=msg("lecture04.perceptron_predict.label_prediction"),
+        dtype="value",
+    )
 
 
 @perceptron_predict.test(points=1)
 def zero_score_predicts_minus_one(student, rng):
     X, w, b = _boundary_case(rng, 12, 4)
-    checks.array(student.perceptron_predict(X, w, b), np.where(X @ w + b > 0, 1, -1), name="prediction", dtype="value")
+    checks.array(
+        student.perceptron_predict(X, w, b),
+        np.where(X @ w + b > 0, 1, -1),
+        name=msg("lecture04.perceptron_predict.label_prediction"),
+        dtype="value",
+    )
 
 
 ### BEGIN HIDDEN TESTS
@@ -75,7 +85,10 @@ def zero_score_predicts_minus_one(student, rng):
 def single_sample_single_feature(student, rng):
     for X, w, b in [(np.array([[2.0]]), np.array([-1.0]), 2.0), (np.array([[0.5]]), np.array([3.0]), -1.0)]:
         checks.array(
-            student.perceptron_predict(X, w, b), np.where(X @ w + b > 0, 1, -1), name="prediction", dtype="value"
+            student.perceptron_predict(X, w, b),
+            np.where(X @ w + b > 0, 1, -1),
+            name=msg("lecture04.perceptron_predict.label_prediction"),
+            dtype="value",
         )
 
 
@@ -106,7 +119,10 @@ def _perceptron_trace(X, y, lr, epochs):
 def _check_training(student, X, y, lr, epochs):
     w_exp, b_exp, errors_exp = _perceptron_trace(X, y, lr, epochs)
     w, b, errors = checks.parts(
-        student.perceptron_train(X, y, lr, epochs), 3, name="result", labels=("w", "b", "errors")
+        student.perceptron_train(X, y, lr, epochs),
+        3,
+        name=msg("lecture04.perceptron_train.label_result"),
+        labels=("w", "b", "errors"),
     )
     checks.array(w, w_exp, name="w", rtol=1e-9)
     checks.scalar(b, b_exp, name="b", rtol=1e-9)
