@@ -47,7 +47,11 @@ def _log_sum(probs):
 def one_sequence_gives_a_float(student, rng):
     for n in (1, 7, 50):
         p = rng.uniform(0.05, 1.0, size=n)
-        checks.scalar(student.chain_rule_log_likelihood(p), _log_sum(p), name=f"log p(x) for {n} positions")
+        checks.scalar(
+            student.chain_rule_log_likelihood(p),
+            _log_sum(p),
+            name=msg("lecture11.chain_rule_log_likelihood.label_positions", n=n),
+        )
 
 
 @chain_rule_log_likelihood.test(points=1)
@@ -55,21 +59,27 @@ def batched_sums_over_non_batch_axes(student, rng):
     for shape in [(4, 6), (3, 2, 5), (1, 9)]:
         p = rng.uniform(0.01, 1.0, size=shape)
         expected = np.array([_log_sum(row) for row in p])
-        checks.array(student.chain_rule_log_likelihood(p), expected, name=f"log p(x) for a batch of shape {shape}")
+        checks.array(
+            student.chain_rule_log_likelihood(p),
+            expected,
+            name=msg("lecture11.chain_rule_log_likelihood.label_batch", shape=shape),
+        )
 
 
 @chain_rule_log_likelihood.test(points=1)
 def zero_probability_gives_minus_inf(student, rng):
     p = rng.uniform(0.1, 1.0, size=6)
     p[3] = 0.0
-    checks.scalar(student.chain_rule_log_likelihood(p), -math.inf, name="log p(x) with p(x_3 | x_<3) = 0")
+    checks.scalar(
+        student.chain_rule_log_likelihood(p), -math.inf, name=msg("lecture11.chain_rule_log_likelihood.label_zero")
+    )
     batch = rng.uniform(0.1, 1.0, size=(3, 4))
     batch[1, 2] = 0.0
     expected = np.array([_log_sum(row) for row in batch])
     checks.array(
         student.chain_rule_log_likelihood(batch),
         expected,
-        name="log p(x) for a batch in which image 1 has a zero probability (only that entry is -inf)",
+        name=msg("lecture11.chain_rule_log_likelihood.label_zero_image"),
     )
 
 
@@ -78,12 +88,17 @@ def zero_probability_gives_minus_inf(student, rng):
 def long_sequences_do_not_underflow(student, rng):
     # The product of these probabilities is about 1e-1500: it underflows to 0, its log-sum does not.
     p = rng.uniform(0.05, 0.2, size=1500)
-    checks.scalar(student.chain_rule_log_likelihood(p), _log_sum(p), name="log p(x) for 1500 positions", rtol=1e-9)
+    checks.scalar(
+        student.chain_rule_log_likelihood(p),
+        _log_sum(p),
+        name=msg("lecture11.chain_rule_log_likelihood.label_long"),
+        rtol=1e-9,
+    )
     batch = rng.uniform(0.05, 0.2, size=(2, 28, 28))
     checks.array(
         student.chain_rule_log_likelihood(batch),
         np.array([_log_sum(b) for b in batch]),
-        name="log p(x) for two 28 x 28 images",
+        name=msg("lecture11.chain_rule_log_likelihood.label_mnist"),
         rtol=1e-9,
     )
 
@@ -275,7 +290,7 @@ def matches_torch_bernoulli(student, rng):
         checks.array(
             student.pixelcnn_log_likelihood(x, logits),
             _bernoulli_oracle(x, logits),
-            name=f"pixelcnn_log_likelihood for images of shape {shape}",
+            name=msg("lecture11.pixelcnn_log_likelihood.label_shape", shape=shape),
         )
 
 
@@ -286,7 +301,7 @@ def stable_for_logits_of_1000(student):
     checks.array(
         student.pixelcnn_log_likelihood(x, logits),
         _bernoulli_oracle(x, logits),
-        name="pixelcnn_log_likelihood with logits of +-1000",
+        name=msg("lecture11.pixelcnn_log_likelihood.label_extreme"),
     )
 
 
@@ -312,7 +327,7 @@ def _check_normalised(student, rng, H, W, channel_axis):
     ll = _array_of_shape(
         student.pixelcnn_log_likelihood(images, logits),
         (len(images),),
-        f"pixelcnn_log_likelihood over all {len(images)} binary {H}x{W} images",
+        msg("lecture11.pixelcnn_log_likelihood.label_all", count=len(images), H=H, W=W),
     )
     checks.scalar(
         float(np.sum(np.exp(ll))),
@@ -337,7 +352,7 @@ def one_image_large_logits_and_normalised_3x3(student, rng):
         checks.array(
             student.pixelcnn_log_likelihood(x, logits),
             _bernoulli_oracle(x, logits),
-            name=f"pixelcnn_log_likelihood for images of shape {shape}, logits of scale {scale:g}",
+            name=msg("lecture11.pixelcnn_log_likelihood.label_scale", shape=shape, scale=scale),
         )
     _check_normalised(student, rng, 3, 3, channel_axis=False)
 
@@ -491,7 +506,7 @@ def pixel_rate_matches_constant_probability(student, rng):
             for seed in rng.integers(0, 2**31, size=2)
         ]
     )
-    _check_rate(x, np.ones(x.shape, dtype=bool), 0.3, "two 16x16 samples with p = 0.3 everywhere")
+    _check_rate(x, np.ones(x.shape, dtype=bool), 0.3, msg("lecture11.sample_autoregressive.label_uniform"))
 
 
 ### BEGIN HIDDEN TESTS
@@ -505,8 +520,8 @@ def position_dependent_rates_and_edge_shapes(student, rng):
     )
     rows = np.arange(10)[None, :, None] < 5
     top = np.broadcast_to(rows, x.shape)
-    _check_rate(x, top, 0.9, "rows 0-4 with p = 0.9")
-    _check_rate(x, ~top, 0.1, "rows 5-9 with p = 0.1")
+    _check_rate(x, top, 0.9, msg("lecture11.sample_autoregressive.label_top"))
+    _check_rate(x, ~top, 0.1, msg("lecture11.sample_autoregressive.label_bottom"))
     for H, W in [(1, 1), (1, 6), (5, 1)]:
         _check_determined(student, rng, H, W)
 
