@@ -79,7 +79,9 @@ def matches_affine_transform(student, rng):
 @reparameterize.test(points=1)
 def zero_noise_gives_the_mean(student, rng):
     mu, logvar = rng.normal(size=(4, 5)), rng.normal(size=(4, 5)) * 3
-    checks.array(student.reparameterize(mu, logvar, np.zeros((4, 5))), mu, name="z with eps = 0")
+    checks.array(
+        student.reparameterize(mu, logvar, np.zeros((4, 5))), mu, name=msg("lecture12.reparameterize.label_zero_eps")
+    )
 
 
 ### BEGIN HIDDEN TESTS
@@ -88,7 +90,9 @@ def other_shapes_and_extreme_logvar(student, rng):
     for shape in [(1, 1), (3, 2, 4), (7, 16)]:
         mu, logvar, eps = rng.normal(size=shape) * 10, rng.uniform(-50, 50, size=shape), rng.normal(size=shape)
         checks.array(
-            student.reparameterize(mu, logvar, eps), _reparam_oracle(mu, logvar, eps), name=f"z for shape {shape}"
+            student.reparameterize(mu, logvar, eps),
+            _reparam_oracle(mu, logvar, eps),
+            name=msg("lecture12.reparameterize.label_shape", shape=shape),
         )
 
 
@@ -103,14 +107,23 @@ gaussian_kl = lecture.exercise("gaussian_kl")
 @gaussian_kl.test(points=1)
 def matches_torch_kl_divergence(student, rng):
     mu, logvar = rng.normal(size=(8, 5)), rng.normal(size=(8, 5))
-    checks.array(student.gaussian_kl(mu, logvar), _kl_oracle(mu, logvar).numpy(), name="KL per sample")
+    checks.array(
+        student.gaussian_kl(mu, logvar),
+        _kl_oracle(mu, logvar).numpy(),
+        name=msg("lecture12.gaussian_kl.label_per_sample"),
+    )
 
 
 @gaussian_kl.test(points=1)
 def zero_at_the_prior(student, rng):
     mu, logvar = np.zeros((3, 4)), np.zeros((3, 4))
     mu[1], logvar[2] = rng.normal(size=4), rng.normal(size=4)  # rows 1 and 2 are away from the prior
-    checks.array(student.gaussian_kl(mu, logvar), _kl_oracle(mu, logvar).numpy(), name="KL per sample", atol=1e-12)
+    checks.array(
+        student.gaussian_kl(mu, logvar),
+        _kl_oracle(mu, logvar).numpy(),
+        name=msg("lecture12.gaussian_kl.label_per_sample"),
+        atol=1e-12,
+    )
 
 
 ### BEGIN HIDDEN TESTS
@@ -119,7 +132,11 @@ def extreme_logvar_and_large_means(student, rng):
     mu = rng.normal(size=(4, 6)) * 100
     logvar = rng.uniform(-50, 50, size=(4, 6))
     logvar[0, :] = [50, -50, 49.5, -49.5, 0, 1]
-    checks.array(student.gaussian_kl(mu, logvar), _kl_oracle(mu, logvar).numpy(), name="KL per sample")
+    checks.array(
+        student.gaussian_kl(mu, logvar),
+        _kl_oracle(mu, logvar).numpy(),
+        name=msg("lecture12.gaussian_kl.label_per_sample"),
+    )
 
 
 @gaussian_kl.test(points=1, hidden=True)
@@ -127,7 +144,9 @@ def sums_over_all_non_batch_axes(student, rng):
     for shape in [(1, 1), (5, 2, 3), (2, 3, 2, 2)]:
         mu, logvar = rng.normal(size=shape), rng.normal(size=shape)
         checks.array(
-            student.gaussian_kl(mu, logvar), _kl_oracle(mu, logvar).numpy(), name=f"KL per sample for shape {shape}"
+            student.gaussian_kl(mu, logvar),
+            _kl_oracle(mu, logvar).numpy(),
+            name=msg("lecture12.gaussian_kl.label_shape", shape=shape),
         )
 
 
@@ -145,7 +164,7 @@ def matches_torch_bernoulli(student, rng):
     checks.array(
         student.bernoulli_log_likelihood(x, logits),
         _bernoulli_oracle(x, logits).numpy(),
-        name="log-likelihood per sample",
+        name=msg("lecture12.bernoulli_log_likelihood.label_per_sample"),
     )
 
 
@@ -156,7 +175,7 @@ def stable_for_large_logits(student, rng):
     checks.array(
         student.bernoulli_log_likelihood(x, logits),
         _bernoulli_oracle(x, logits).numpy(),
-        name="log-likelihood per sample",
+        name=msg("lecture12.bernoulli_log_likelihood.label_per_sample"),
     )
 
 
@@ -168,7 +187,7 @@ def image_batches_sum_over_all_axes(student, rng):
         checks.array(
             student.bernoulli_log_likelihood(x, logits),
             _bernoulli_oracle(x, logits).numpy(),
-            name=f"log-likelihood per sample for shape {shape}",
+            name=msg("lecture12.bernoulli_log_likelihood.label_shape", shape=shape),
         )
 
 
@@ -178,7 +197,7 @@ def random_extreme_logits(student, rng):
     checks.array(
         student.bernoulli_log_likelihood(x, logits),
         _bernoulli_oracle(x, logits).numpy(),
-        name="log-likelihood per sample",
+        name=msg("lecture12.bernoulli_log_likelihood.label_per_sample"),
     )
 
 
@@ -198,7 +217,9 @@ def _gaussian_oracle(x, mu, logvar):
 def matches_torch_normal(student, rng):
     x, mu, logvar = rng.normal(size=(6, 4)), rng.normal(size=(6, 4)), rng.normal(size=(6, 4))
     checks.array(
-        student.gaussian_log_likelihood(x, mu, logvar), _gaussian_oracle(x, mu, logvar), name="log-density per sample"
+        student.gaussian_log_likelihood(x, mu, logvar),
+        _gaussian_oracle(x, mu, logvar),
+        name=msg("lecture12.gaussian_log_likelihood.label_per_sample"),
     )
 
 
@@ -208,7 +229,9 @@ def extreme_logvar(student, rng):
     x, mu = rng.normal(size=(4, 5)), rng.normal(size=(4, 5))
     logvar = rng.choice([-50.0, 50.0, -20.0, 30.0], size=(4, 5))
     checks.array(
-        student.gaussian_log_likelihood(x, mu, logvar), _gaussian_oracle(x, mu, logvar), name="log-density per sample"
+        student.gaussian_log_likelihood(x, mu, logvar),
+        _gaussian_oracle(x, mu, logvar),
+        name=msg("lecture12.gaussian_log_likelihood.label_per_sample"),
     )
 
 
@@ -219,7 +242,7 @@ def image_batches_sum_over_all_axes(student, rng):
         checks.array(
             student.gaussian_log_likelihood(x, mu, logvar),
             _gaussian_oracle(x, mu, logvar),
-            name=f"log-density per sample for shape {shape}",
+            name=msg("lecture12.gaussian_log_likelihood.label_shape", shape=shape),
         )
 
 
@@ -245,7 +268,9 @@ def _vae_batch(rng, x_shape, latent):
 def matches_torch_distributions(student, rng):
     x, logits, mu, logvar = _vae_batch(rng, (8, 12), 3)
     checks.array(
-        student.elbo(x, logits, mu, logvar), _elbo_oracle(x, logits, mu, logvar).numpy(), name="ELBO per sample"
+        student.elbo(x, logits, mu, logvar),
+        _elbo_oracle(x, logits, mu, logvar).numpy(),
+        name=msg("lecture12.elbo.label_per_sample"),
     )
 
 
@@ -255,7 +280,7 @@ def image_batch_with_vector_latents(student, rng):
     checks.array(
         student.elbo(x, logits, mu, logvar),
         _elbo_oracle(x, logits, mu, logvar).numpy(),
-        name="ELBO per sample for x of shape (3, 1, 4, 4)",
+        name=msg("lecture12.elbo.label_image"),
     )
 
 
@@ -268,10 +293,12 @@ def stable_for_extreme_inputs(student, rng):
     extreme_logvar = logvar.copy()
     extreme_logvar[:, 0], extreme_logvar[:, 1] = 50.0, -50.0
     for label, args in [
-        ("logits of +-1000", (x, extreme_logits, mu, logvar)),
-        ("log-variances of +-50", (x, logits, mu, extreme_logvar)),
+        (msg("lecture12.elbo.label_logits"), (x, extreme_logits, mu, logvar)),
+        (msg("lecture12.elbo.label_logvar"), (x, logits, mu, extreme_logvar)),
     ]:
-        checks.array(student.elbo(*args), _elbo_oracle(*args).numpy(), name=f"ELBO per sample with {label}")
+        checks.array(
+            student.elbo(*args), _elbo_oracle(*args).numpy(), name=msg("lecture12.elbo.label_extreme", label=label)
+        )
 
 
 @elbo.test(points=1, hidden=True)
@@ -281,7 +308,7 @@ def one_sample_and_wide_latent(student, rng):
         checks.array(
             student.elbo(x, logits, mu, logvar),
             _elbo_oracle(x, logits, mu, logvar).numpy(),
-            name=f"ELBO per sample for x of shape {x_shape}, latent {latent}",
+            name=msg("lecture12.elbo.label_shape", x_shape=x_shape, latent=latent),
         )
 
 
@@ -381,8 +408,8 @@ def _heldout_elbo(student, device, rng, dim, prototypes, n_train, epochs, latent
         labels=("mu", "logvar"),
     )
     shape = (len(X_test), latent_dim)
-    mu = _tensor_result(encoded[0], shape, device, "mu from model.encode(x)")
-    logvar = _tensor_result(encoded[1], shape, device, "logvar from model.encode(x)")
+    mu = _tensor_result(encoded[0], shape, device, msg("lecture12.train_vae.label_mu"))
+    logvar = _tensor_result(encoded[1], shape, device, msg("lecture12.train_vae.label_logvar"))
     values = []
     for _ in range(3):  # a 3-sample Monte Carlo estimate of E_q[log p(x|z)], with the grader's own eps
         z = mu + np.exp(0.5 * logvar) * rng.normal(size=shape)
