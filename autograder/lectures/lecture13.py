@@ -66,7 +66,7 @@ def column_logits_and_single_samples(student, rng):
         checks.scalar(
             student.discriminator_loss(real, fake),
             _d_oracle(real, fake),
-            name=f"discriminator_loss for shapes {real.shape} and {fake.shape}",
+            name=msg("lecture13.discriminator_loss.label_shapes", real_shape=real.shape, fake_shape=fake.shape),
         )
 
 
@@ -105,7 +105,7 @@ def column_logits_and_extremes(student, rng):
         checks.scalar(
             student.generator_loss_minimax(fake),
             float(_minimax_oracle(fake)),
-            name=f"generator_loss_minimax for shape {fake.shape}",
+            name=msg("lecture13.generator_loss_minimax.label_shape", shape=fake.shape),
         )
 
 
@@ -146,7 +146,7 @@ def column_logits_and_extremes(student, rng):
         checks.scalar(
             student.generator_loss_nonsaturating(fake),
             float(_nonsaturating_oracle(fake)),
-            name=f"generator_loss_nonsaturating for shape {fake.shape}",
+            name=msg("lecture13.generator_loss_nonsaturating.label_shape", shape=fake.shape),
         )
 
 
@@ -185,8 +185,12 @@ def minimax_vanishes_where_d_rejects_fakes(student, rng):
     d_minimax, d_nonsaturating = _gradients(student, fake)
     want_minimax, want_nonsaturating = _gradient_oracle(fake)
     # The true minimax gradients are ~ -2e-10 here: compare them relatively (atol ~ 0), not to a floor of 1e-9.
-    checks.array(d_minimax, want_minimax, name="d_minimax at logits near -20", rtol=1e-5, atol=1e-18)
-    checks.array(d_nonsaturating, want_nonsaturating, name="d_nonsaturating at logits near -20")
+    checks.array(
+        d_minimax, want_minimax, name=msg("lecture13.generator_loss_gradients.label_minimax_low"), rtol=1e-5, atol=1e-18
+    )
+    checks.array(
+        d_nonsaturating, want_nonsaturating, name=msg("lecture13.generator_loss_gradients.label_nonsaturating_low")
+    )
     ratio = float(np.max(np.abs(d_minimax)) / np.min(np.abs(d_nonsaturating)))
     checks.that(
         ratio < 1e-7,
@@ -200,7 +204,9 @@ def stable_for_large_logits_and_columns(student, rng):
     for fake in [_extreme_logits(rng, 9), _extreme_logits(rng, (4, 1)), rng.normal(size=(6, 1))]:
         expected = _gradient_oracle(fake)
         for label, got, want in zip(("d_minimax", "d_nonsaturating"), _gradients(student, fake), expected):
-            checks.array(got, want, name=f"{label} for logits of shape {fake.shape}")
+            checks.array(
+                got, want, name=msg("lecture13.generator_loss_gradients.label_shape", label=label, shape=fake.shape)
+            )
 
 
 @generator_loss_gradients.test(points=1, hidden=True)
@@ -209,7 +215,7 @@ def gradient_is_of_the_mean(student, rng):
         fake = rng.normal(size=m)
         expected = _gradient_oracle(fake)
         for label, got, want in zip(("d_minimax", "d_nonsaturating"), _gradients(student, fake), expected):
-            checks.array(got, want, name=f"{label} for {m} logits")
+            checks.array(got, want, name=msg("lecture13.generator_loss_gradients.label_count", label=label, m=m))
 
 
 ### END HIDDEN TESTS
@@ -292,19 +298,19 @@ def _unit(v):
 def keeps_its_endpoints(student, rng):
     z0, z1 = rng.normal(size=5) * 2, rng.normal(size=5) * 0.5
     got = _rows(student.slerp(z0, z1, 6), 6, 5, "slerp(z0, z1, 6)")
-    checks.array(got[0], z0, name="first row of slerp(z0, z1, 6)")
-    checks.array(got[-1], z1, name="last row of slerp(z0, z1, 6)")
+    checks.array(got[0], z0, name=msg("lecture13.slerp.label_first"))
+    checks.array(got[-1], z1, name=msg("lecture13.slerp.label_last"))
 
 
 @slerp.test(points=1)
 def unit_vectors_stay_on_the_sphere_at_constant_angular_steps(student, rng):
     z0, z1, steps = _unit(rng.normal(size=4)), _unit(rng.normal(size=4)), 9
     got = _rows(student.slerp(z0, z1, steps), steps, 4, "slerp(z0, z1, 9)")
-    checks.array(np.linalg.norm(got, axis=1), np.ones(steps), name="norms of the rows of slerp on unit vectors")
+    checks.array(np.linalg.norm(got, axis=1), np.ones(steps), name=msg("lecture13.slerp.label_norms"))
     omega = np.arccos(np.clip(z0 @ z1, -1, 1))
     angles = 2 * np.arcsin(np.clip(np.linalg.norm(np.diff(got, axis=0), axis=1) / 2, 0, 1))
     checks.array(
-        angles, np.full(steps - 1, omega / (steps - 1)), name="angles between consecutive rows", rtol=1e-6, atol=1e-9
+        angles, np.full(steps - 1, omega / (steps - 1)), name=msg("lecture13.slerp.label_angles"), rtol=1e-6, atol=1e-9
     )
 
 
@@ -316,7 +322,7 @@ def matches_a_rotation_in_the_plane(student, rng):
 
 def _check_fallback(student, cases):
     for label, (z0, z1) in cases.items():
-        got = _rows(student.slerp(z0, z1, 5), 5, len(z0), f"slerp for {label}")
+        got = _rows(student.slerp(z0, z1, 5), 5, len(z0), msg("lecture13.slerp.label_case", label=label))
         checks.array(
             got, _lerp_oracle(z0, z1, 5), name=msg("lecture13.slerp.should_equal_lerp", label=label), atol_scale=1e-7
         )
@@ -324,7 +330,7 @@ def _check_fallback(student, cases):
 
 @slerp.test(points=1)
 def falls_back_to_lerp_for_a_zero_vector(student, rng):
-    _check_fallback(student, {"zero z0": (np.zeros(3), rng.normal(size=3))})
+    _check_fallback(student, {msg("lecture13.slerp.label_zero_z0"): (np.zeros(3), rng.normal(size=3))})
 
 
 ### BEGIN HIDDEN TESTS
@@ -335,11 +341,11 @@ def falls_back_to_lerp_for_parallel_opposite_and_zero_vectors(student, rng):
     _check_fallback(
         student,
         {
-            "parallel (z1 = 2 z0, axis vector)": (e, 2 * e),
-            "parallel (z1 = 2.5 z0)": (v, 2.5 * v),
-            "opposite (z1 = -z0, axis vector)": (e, -e),
-            "opposite (z1 = -2 z0)": (v, -2.0 * v),
-            "zero z1": (v, np.zeros(4)),
+            msg("lecture13.slerp.label_parallel_axis"): (e, 2 * e),
+            msg("lecture13.slerp.label_parallel"): (v, 2.5 * v),
+            msg("lecture13.slerp.label_opposite_axis"): (e, -e),
+            msg("lecture13.slerp.label_opposite"): (v, -2.0 * v),
+            msg("lecture13.slerp.label_zero_z1"): (v, np.zeros(4)),
         },
     )
 
@@ -350,7 +356,7 @@ def one_and_two_steps_and_wide_vectors(student, rng):
     checks.array(student.slerp(z0, z1, 1), z0[None], name="slerp(z0, z1, 1)")
     checks.array(student.slerp(z0, z1, 2), np.stack([z0, z1]), name="slerp(z0, z1, 2)")
     z0, z1 = rng.normal(size=128), rng.normal(size=128) * 2
-    checks.array(student.slerp(z0, z1, 10), _slerp_oracle(z0, z1, 10), name="slerp(z0, z1, 10) with d=128")
+    checks.array(student.slerp(z0, z1, 10), _slerp_oracle(z0, z1, 10), name=msg("lecture13.slerp.label_wide"))
 
 
 ### END HIDDEN TESTS
@@ -374,7 +380,11 @@ def vectors(student, rng):
 @latent_arithmetic.test(points=1, hidden=True)
 def batches(student, rng):
     a, b, c = rng.normal(size=(4, 16)), rng.normal(size=(4, 16)) * 100, rng.normal(size=(4, 16))
-    checks.array(student.latent_arithmetic(a, b, c), _arithmetic_oracle(a, b, c), name="a - b + c for (4, 16)")
+    checks.array(
+        student.latent_arithmetic(a, b, c),
+        _arithmetic_oracle(a, b, c),
+        name=msg("lecture13.latent_arithmetic.label_batch"),
+    )
 
 
 ### END HIDDEN TESTS
