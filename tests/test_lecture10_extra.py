@@ -70,3 +70,20 @@ def test_malformed_results_fail_with_a_message(tmp_path, value):
             continue
         assert test.status == "failed", (test.exercise, test.name, test.status, test.message)
         assert test.message and "internal error" not in test.message, (test.name, test.message)
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_a_timeout_on_the_large_graph_is_told_as_too_slow_in_either_language(language):
+    from autograder import i18n
+    from autograder.checks import CheckFailure
+    from autograder.proxy import StudentError
+
+    previous = i18n.language()
+    i18n.set_language(language)
+    try:
+        text = i18n.msg("engine.timed_out", timeout=60, during=i18n.msg("engine.during.function"))
+        with pytest.raises(CheckFailure) as failure:
+            tests10._large_failure(StudentError(text, kind="worker"), 100_000, "cpu")
+        assert str(failure.value) == i18n.msg("lecture10.gcn_propagate_sparse.too_slow", n=100_000, error=text)
+    finally:
+        i18n.set_language(previous)
