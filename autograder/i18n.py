@@ -5,7 +5,7 @@ Messages live in ``autograder/catalogue/*.toml``, one file per area (``checks.to
 
     [is_none]
     en = "{name} is None (is a `return` statement missing?)"
-    ko = "{name}이(가) None입니다 (`return` 문이 빠졌나요?)"
+    ko = "{name} 값이 None입니다 (`return` 문이 빠졌나요?)"
 
 Its key is the file's stem followed by the table path: ``checks.is_none``. Code asks for a message with
 :func:`msg`, which fills the ``{placeholders}`` with ``str.format``::
