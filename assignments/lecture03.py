@@ -137,6 +137,7 @@ def fit_polynomial(x, y, degree, l2=0.0):
 
 def predict_polynomial(x, coeffs):
     """Evaluate the polynomial ``y_hat_i = sum_k coeffs[k] * x_i ** k`` (lowest power first).
+    다항식 회귀(polynomial regression) 모델의 예측값(prediction)입니다.
 
     Args:
         x: (N,) inputs; coeffs: (K,) coefficients as returned by ``fit_polynomial``.

@@ -97,6 +97,7 @@ def softmax(z):
 
 def relu(z):
     """Rectified linear unit: ``relu(z) = max(z, 0)``, elementwise.
+    ReLU(정류 선형 유닛)는 신경망의 활성화 함수(activation function)입니다.
 
     Args:
         z: array of any shape.

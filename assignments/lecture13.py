@@ -76,6 +76,7 @@ def generator_loss_nonsaturating(fake_logits):
 
 def generator_loss_gradients(fake_logits):
     """Gradients of both generator losses with respect to the fake logits (M = number of logits).
+    생성자(Generator) 손실의 fake 로짓(logit)에 대한 기울기(gradient)입니다.
 
     ``d/dl generator_loss_minimax        = -sigmoid(l) / M``
     ``d/dl generator_loss_nonsaturating  = -(1 - sigmoid(l)) / M = -sigmoid(-l) / M``

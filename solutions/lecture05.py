@@ -231,6 +231,7 @@ def batchnorm_backward(dout, x, gamma, eps=1e-5):
 
 def relu_backward(dout, z):
     """Backward pass of ReLU given the pre-activation ``z``.
+    ReLU의 역전파(backpropagation): 기울기(gradient)는 z > 0인 곳에서만 흐릅니다.
 
     ``relu(z) = max(z, 0)`` has derivative 1 for ``z > 0`` and 0 for ``z < 0``; at ``z = 0`` this course
     (like torch) uses 0. So ``dz = dout * (z > 0)``. Because the derivative is 1 wherever the unit is
@@ -301,6 +302,7 @@ def sgd_momentum(w, dw, v, lr, momentum):
 
 def adagrad(w, dw, g2, lr, eps=1e-10):
     """One step of Adagrad, as ``torch.optim.Adagrad(lr=lr, eps=eps)`` does it.
+    AdaGrad: 파라미터마다 학습률(learning rate)을 따로 조정하는 적응적 최적화(optimizer)입니다.
 
     Every parameter gets its own learning rate that shrinks with the sum of its squared gradients, so
     often-updated parameters move less and rarely-updated ones more::

@@ -79,6 +79,7 @@ def lstm_step_forward(x, h_prev, c_prev, Wx, Wh, b):
 
 def lstm_forward(x, h0, Wx, Wh, b):
     """Run an LSTM over a sequence, starting from ``h0`` and a zero cell ``c0 = 0``.
+    LSTM 순전파(forward): 셀 상태(cell state)와 은닉 상태(hidden state)를 시간 순서대로 계산합니다.
 
     For ``t = 0 .. T-1``: ``(h_t, c_t) = lstm_step(x_t, h_{t-1}, c_{t-1})``.
 
@@ -200,6 +201,7 @@ def lstm_backward(dh, x, h0, Wx, Wh, b):
 
 def lstm_sequence(x, h0, c0, Wx, Wh, b):
     """[device] An LSTM layer over a whole sequence in torch, without ``nn.LSTM`` (the loop over time).
+    LSTM 계층의 순전파(forward)를 torch로: 셀 상태(cell state)와 은닉 상태(hidden state)를 매 시점 갱신합니다.
 
     The same equations as :func:`lstm_step_forward`, on torch tensors that live on any device (CPU or
     CUDA). Forbidden: ``torch.nn.LSTM``, ``torch.nn.LSTMCell``, ``torch.lstm``, ``torch.lstm_cell`` and

@@ -62,3 +62,14 @@ def test_hidden_tests_sit_between_hidden_markers_and_public_ones_do_not():
                 hidden = "hidden=True" in text
                 in_region = any(a < node.lineno < b for a, b in regions)
                 assert hidden == in_region, f"{path}:{node.lineno} {node.name}: hidden={hidden}, in region={in_region}"
+
+
+def test_every_stub_docstring_keeps_korean_terms_beside_the_english():
+    """Students read the stubs: each function's docstring is English with the course's Korean terms."""
+    hangul, latin = re.compile("[\uac00-\ud7a3]"), re.compile("[A-Za-z]{3,}")
+    for number in stubs.lectures_with_solutions():
+        tree = ast.parse(paths.assignment_path(number).read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
+                doc = ast.get_docstring(node) or ""
+                assert hangul.search(doc) and latin.search(doc), f"lecture {number}: {node.name}"
