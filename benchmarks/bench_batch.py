@@ -18,7 +18,8 @@ cost is the least-squares slope of time against N. Every student's score must be
 gradebook and in ours.
 
 ``class``: :mod:`make_submissions` writes the class (correct, buggy, crashing and hanging submissions);
-``grade batch --lecture 4 --workers 2`` grades it (all exercises, hidden tests, default limits). Reports
+``grade batch --lecture 4 --workers 2`` grades it (hidden tests, default limits; all exercises, or all but
+those named by ``--without``: ``train_mlp`` trains a network per submission and dominates the time). Reports
 the wall time and submissions per minute, and checks that every student is in the gradebook exactly once,
 that the correct ones have full marks on every code exercise and that every other one has fewer points.
 
@@ -219,13 +220,17 @@ def _test_cells() -> list[dict]:
 # --- the generated class -------------------------------------------------------------------------------
 
 
-def bench_class(count: int, workers: int, executor: str, timeout: float, work: Path) -> None:
+def bench_class(count: int, workers: int, executor: str, timeout: float, without: list[str], work: Path) -> None:
     import make_submissions
+
+    from autograder import registry
 
     folder = work / "class"
     manifest = make_submissions.generate(folder, count)
     results = work / "results"
     options = ["--workers", str(workers), "--timeout", str(timeout), "--executor", executor]
+    if without:  # every other exercise, by name
+        options += [o for e in registry.load(NUMBER).exercises if e not in without for o in ("-e", e)]
     seconds = grade_batch(folder, results, *options)
     with sqlite3.connect(results / "gradebook.sqlite") as db:
         rows = db.execute("SELECT student_id, status, result_json, message FROM submissions").fetchall()
@@ -236,6 +241,8 @@ def bench_class(count: int, workers: int, executor: str, timeout: float, work: P
     kinds: dict[str, list[float]] = {}
     for student_id, status, result_json, message in rows:
         info = manifest[student_id]
+        if info["exercises"] and set(info["exercises"]) <= set(without):
+            info = {**info, "expect": "full_code_marks"}  # its only bugs are in exercises left out
         result = json.loads(result_json) if result_json else None
         code = [e for e in (result or {}).get("exercises", []) if e.get("kind", "code") == "code"]
         got, full = sum(e["score"] for e in code), sum(e["max_score"] for e in code)
@@ -251,7 +258,8 @@ def bench_class(count: int, workers: int, executor: str, timeout: float, work: P
     if sorted(csv_ids) != sorted(manifest):
         problems.append(f"grades.csv has {len(csv_ids)} rows for {len(manifest)} students")
     mix = ", ".join(f"{len(v)} {k} (mean {100 * sum(v) / len(v):.0f}% of code points)" for k, v in kinds.items())
-    print(f"{count} submissions of lecture {NUMBER} ({mix})")
+    graded = f"all exercises but {', '.join(without)}" if without else "all exercises"
+    print(f"{count} submissions of lecture {NUMBER}, {graded}, hidden tests, --timeout {timeout:g} ({mix})")
     print("\n| executor | workers | wall | per submission | submissions per minute | in gradebook |")
     print("|---|---|---|---|---|---|")
     print(
@@ -272,6 +280,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--executor", choices=["local", "dask"], default="local")
     parser.add_argument("--timeout", type=float, default=10.0, help="per-call limit for `class` (grade's default)")
+    parser.add_argument("--without", default="", help="`class`: exercises left out (comma-separated), e.g. train_mlp")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary one)")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-batch-"))
@@ -283,7 +292,8 @@ def main() -> None:
             sizes = sorted(int(s) for s in args.sizes.split(","))
             bench_notebooks(sizes, work, args.repeat, args.nbgrader_repeat)
         else:
-            bench_class(args.count, args.workers, args.executor, args.timeout, work)
+            without = [name for name in args.without.split(",") if name]
+            bench_class(args.count, args.workers, args.executor, args.timeout, without, work)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

@@ -83,11 +83,12 @@ def _source(kind: str, index: int, rng: random.Random) -> tuple[str, dict]:
             other = rng.choice([b for b in bugs if variants.BUGGY[b][0] not in chosen])
             chosen[variants.BUGGY[other][0]] = variants.BUGGY[other][1]
             names.append(other)
-        return variant_source(NUMBER, chosen), {"kind": kind, "variant": "+".join(names), "expect": "fewer_points"}
+        info = {"kind": kind, "variant": "+".join(names), "expect": "fewer_points", "exercises": sorted(chosen)}
+        return variant_source(NUMBER, chosen), info
     table = CRASHES if kind == "crash" else HANGS
     name, exercise, body = table[index % len(table)]
     code = body + "\n" + reference if exercise is None else variant_source(NUMBER, {exercise: body})
-    return code, {"kind": kind, "variant": name, "expect": "fewer_points", "exercise": exercise}
+    return code, {"kind": kind, "variant": name, "expect": "fewer_points", "exercises": [exercise] if exercise else []}
 
 
 def generate(out: Path, count: int = 200, seed: int = 0) -> dict[str, dict]:
