@@ -241,7 +241,7 @@ def bench_class(count: int, workers: int, executor: str, timeout: float, without
     kinds: dict[str, list[float]] = {}
     for student_id, status, result_json, message in rows:
         info = manifest[student_id]
-        if info["exercises"] and set(info["exercises"]) <= set(without):
+        if info.get("exercises") and set(info["exercises"]) <= set(without):
             info = {**info, "expect": "full_code_marks"}  # its only bugs are in exercises left out
         result = json.loads(result_json) if result_json else None
         code = [e for e in (result or {}).get("exercises", []) if e.get("kind", "code") == "code"]
