@@ -179,7 +179,7 @@ def class_page(results: Sequence[dict], title: str, *, student_link: str | None 
         meta.append(text("hidden_included", lang) if hidden == {True} else text("public_only", lang))
     header = (
         f"<h1>{esc(title)}</h1>\n"
-        + (f'<p class="sub">{subtitle}</p>\n' if subtitle else "")
+        + (f'<p class="sub">{subtitle}</p>\n' if subtitle and subtitle not in title else "")
         + f"<p class='meta'>{''.join(f'<span>{m}</span>' for m in meta)}</p>"
     )
     if not summary.students:
