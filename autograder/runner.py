@@ -172,10 +172,15 @@ def _quiz_selected(number: int, options: GradeOptions) -> bool:
 def _grade_quiz(number: int, submission: Path, options: GradeOptions, result: LectureResult) -> None:
     """The concept quiz: its answer sheet is data (never code), scored here in the grading process."""
     from autograder.quiz.grading import grade_quiz
+    from autograder.quiz.key import QuizKeyError
     from autograder.quiz.sheet import sheet_path
 
     sheet = options.quiz_sheet or sheet_path(number, beside=submission)
-    section, notes = grade_quiz(number, sheet, reference=options.quiz_reference)
+    try:
+        section, notes = grade_quiz(number, sheet, reference=options.quiz_reference)
+    except (QuizKeyError, OSError, ValueError, KeyError) as exc:  # the kit's quiz files, not the student's sheet
+        result.notes.append(msg("quiz.key_broken", reason=str(exc)))
+        return
     result.exercises.append(section)
     result.notes += notes
 

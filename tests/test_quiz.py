@@ -355,3 +355,13 @@ def test_grade_e_quiz_on_the_command_line_grades_only_the_quiz(tmp_path, quiz1):
     assert done.returncode == 0, done.stdout + done.stderr
     total = f"{quiz1.max_points:g}/{quiz1.max_points:g}"
     assert f"Concept quiz: {total} points" in done.stdout and "fit_linear" not in done.stdout
+
+
+def test_a_broken_key_never_crashes_grading_the_code(tmp_path, monkeypatch):
+    broken = tmp_path / "lecture01_quiz.toml"
+    broken.write_text("lecture = 1\n[[question]]\nid = 'q1'\nkind = 'essay'\n", encoding="utf-8")
+    monkeypatch.setattr(quiz_key, "key_path", lambda number: broken)
+    shutil.copyfile(paths.reference_path(1), tmp_path / "lecture01.py")
+    result = runner.grade(1, tmp_path / "lecture01.py", runner.GradeOptions(sandbox="process"))
+    assert all(e.kind == "code" for e in result.exercises) and result.score == result.max_score > 0
+    assert any("could not be graded" in note and "kind must be" in note for note in result.notes)

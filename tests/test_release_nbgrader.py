@@ -63,7 +63,8 @@ def test_nbgrader_generate_and_autograde_give_grades_scores(tmp_path):
         module = tmp_path / who / f"{name}.py"
         module.parent.mkdir()
         module.write_text(code, encoding="utf-8")
-        expected[who] = runner.grade(NUMBER, module, runner.GradeOptions(hidden=True))
+        # the notebook carries the code exercises; the quiz is a separate answer sheet
+        expected[who] = runner.grade(NUMBER, module, runner.GradeOptions(hidden=True, quiz=False))
     notebooks.nbgrader(root, "autograde", name, "--force")
 
     from nbgrader.api import Gradebook

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import tempfile
 from dataclasses import dataclass, field
@@ -64,7 +65,9 @@ def check_structure(number: int) -> list[str]:
 def check_reference_and_stub(number: int) -> list[str]:
     problems = []
     options = runner.GradeOptions(hidden=True, device="auto")
-    result = runner.grade(number, paths.reference_path(number), options)
+    # The reference answers its quiz from the key: a key whose answers do not score full marks is broken.
+    with_key = dataclasses.replace(options, quiz_reference=True)
+    result = runner.grade(number, paths.reference_path(number), with_key)
     if result.score != result.max_score or result.max_score <= 0:
         failed = [f"{t.exercise} > {t.name}" for t in result.tests() if not t.passed]
         problems.append(
