@@ -56,8 +56,6 @@ def grade_quiz(number: int, sheet: Path | None, *, reference: bool = False) -> t
     for question in quiz.questions:
         section.tests.append(_score(question, parsed, accepts))
     notes = [msg("quiz.sheet_note", path=name, text=text) for text in parsed.problems + parsed.notes]
-    if parsed.unreadable:
-        notes.append(parsed.unreadable)
     if not official:
         notes.append(msg("quiz.selfcheck_note"))
     return section, notes
