@@ -29,7 +29,6 @@ Prints Markdown tables (the README's figures come from them).
 from __future__ import annotations
 
 import argparse
-import ast
 import csv
 import importlib
 import json
@@ -112,22 +111,6 @@ def student_sources() -> list[str]:
     return [paths.reference_path(NUMBER).read_text(encoding="utf-8"), *buggy]
 
 
-def filled(student: dict[str, Any], source: str) -> dict[str, Any]:
-    """The student notebook with each solution cell holding the function of that name from ``source``."""
-    tree = ast.parse(source)
-    lines = source.splitlines()
-    functions = {
-        n.name: "\n".join(lines[n.lineno - 1 : n.end_lineno]) for n in tree.body if isinstance(n, ast.FunctionDef)
-    }
-    notebook = json.loads(json.dumps(student))
-    for cell in notebook["cells"]:
-        meta = cell["metadata"].get("nbgrader", {})
-        name = meta.get("grade_id", "").removesuffix("_solution")
-        if meta.get("solution") and name in functions:
-            cell["source"] = functions[name]
-    return notebook
-
-
 def nbgrader_scores(root: Path) -> dict[str, float]:
     from nbgrader.api import Gradebook
 
@@ -172,7 +155,10 @@ def bench_notebooks(sizes: list[int], work: Path, repeat: int, nbgrader_repeat: 
     for size in sizes:
         folder = work / f"class-{size}"
         folder.mkdir()
-        notebooks_of = {f"s{i + 1:03d}": json.dumps(filled(student, sources[i % len(sources)])) for i in range(size)}
+        notebooks_of = {
+            f"s{i + 1:03d}": json.dumps(notebooks.fill_solutions(student, sources[i % len(sources)]))
+            for i in range(size)
+        }
         for sid, text in notebooks_of.items():
             (folder / f"{sid}.ipynb").write_text(text, encoding="utf-8")
         runs, expected = [], {}

@@ -3,7 +3,6 @@ submission in a temporary course folder; nbgrader's scores must equal `grade`'s 
 
 from __future__ import annotations
 
-import ast
 import importlib
 import json
 import os
@@ -20,21 +19,6 @@ else:
     pytest.importorskip("nbgrader", reason="needs the instructor extra: pip install -e '.[dev,instructor]'")
 
 NUMBER = 1  # the smallest lecture: nbgrader starts a kernel per submission
-
-
-def _filled(student: dict, source: str) -> dict:
-    """The student notebook with each solution cell holding the function of the same name from ``source``."""
-    tree = ast.parse(source)
-    lines = source.splitlines()
-    functions = {
-        n.name: "\n".join(lines[n.lineno - 1 : n.end_lineno]) for n in tree.body if isinstance(n, ast.FunctionDef)
-    }
-    notebook = json.loads(json.dumps(student))
-    for cell in notebook["cells"]:
-        meta = cell["metadata"].get("nbgrader", {})
-        if meta.get("solution"):
-            cell["source"] = functions[meta["grade_id"].removesuffix("_solution")]
-    return notebook
 
 
 def test_nbgrader_generate_and_autograde_give_grades_scores(tmp_path):
@@ -59,7 +43,7 @@ def test_nbgrader_generate_and_autograde_give_grades_scores(tmp_path):
     for who, code in submissions.items():
         folder = root / "submitted" / who / name
         folder.mkdir(parents=True)
-        (folder / f"{name}.ipynb").write_text(json.dumps(_filled(student, code)), encoding="utf-8")
+        (folder / f"{name}.ipynb").write_text(json.dumps(notebooks.fill_solutions(student, code)), encoding="utf-8")
         module = tmp_path / who / f"{name}.py"
         module.parent.mkdir()
         module.write_text(code, encoding="utf-8")

@@ -169,3 +169,24 @@ def build_course(numbers: list[int], root: Path) -> Path:
     for number in sources.selected(numbers):
         nbgrader(root, "generate_assignment", paths.module_name(number), "--force")
     return root
+
+
+def fill_solutions(student: dict[str, Any], source: str) -> dict[str, Any]:
+    """A copy of the student notebook whose solution cells hold the functions of the same name in ``source``.
+
+    How a student's answers (or the reference, or a buggy variant) become a submitted notebook: each
+    nbgrader solution cell (``grade_id`` ``<function>_solution``) gets that function's source text; cells
+    whose function ``source`` lacks are left as they are.
+    """
+    tree = ast.parse(source)
+    lines = source.splitlines()
+    functions = {
+        n.name: "\n".join(lines[n.lineno - 1 : n.end_lineno]) for n in tree.body if isinstance(n, ast.FunctionDef)
+    }
+    notebook = json.loads(json.dumps(student))
+    for cell in notebook["cells"]:
+        meta = cell["metadata"].get("nbgrader", {})
+        name = meta.get("grade_id", "").removesuffix("_solution")
+        if meta.get("solution") and name in functions:
+            cell["source"] = functions[name]
+    return notebook
